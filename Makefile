@@ -1,0 +1,39 @@
+# The two commands of the course kit (see README.md):
+#   make demo   - the main job: index the course data, retrieve, answer with citations, report metrics
+#   make test   - the whole test suite: labkit unit tests + nbval over every notebook
+# Both set up everything they need first (scripts/setup.sh is idempotent).
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
+
+.PHONY: setup demo test unit nbval lint data clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(PY) -m labkit.main $(ARGS)
+
+test: setup
+	$(PY) -m pytest tests $(NOTEBOOKS) --nbval --sanitize-with tests/nbval_sanitize.cfg --durations=15 $(ARGS)
+
+unit: setup
+	$(PY) -m pytest tests $(ARGS)
+
+nbval: setup
+	$(PY) -m pytest $(NOTEBOOKS) --nbval --sanitize-with tests/nbval_sanitize.cfg $(ARGS)
+
+# Re-execute the notebooks in place (after changing labkit or data), then commit them with outputs.
+notebooks: setup
+	$(PY) scripts/run_notebooks.py $(NOTEBOOKS)
+
+lint: setup
+	$(VENV)/bin/ruff check labkit tests bench datasets notebooks scripts
+	$(VENV)/bin/ruff format --check labkit tests bench datasets scripts
+
+data: setup
+	$(PY) datasets/build.py
+
+clean:
+	rm -rf .labkit_cache runs

@@ -1,0 +1,342 @@
+"""Three retrievers with one interface: BM25 (sparse), dense (FAISS), and hybrid (RRF).
+
+Every retriever has ``search(query, k, filters=None) -> list[dict]`` and
+``search_many(queries, k, filters=None) -> list[list[dict]]``. A hit is a copy of the chunk dict
+(``chunk_id``, ``doc_id``, ``text``, ``title``, ``category``, ``access``, ...) plus ``"score"``
+(higher is better; its scale depends on the retriever) and ``"rank"`` (1 = best).
+
+Metadata filters, e.g. ``{"category": "billing-refunds", "access": {"public", "customer"}}``:
+each key names a chunk field, each value is one allowed value or a set/list/tuple of them; a
+chunk passes when every key matches (a chunk without the field fails).
+
+- BM25 scores every chunk anyway, so its filter is exact: disallowed chunks are removed before
+  the top-k is taken.
+- Dense search asks the index for ``k * overfetch`` (default 4x) neighbours and filters those,
+  so when the allowed chunks are rare it can return fewer than ``k`` hits (never a disallowed
+  one). Raise ``overfetch`` (up to the index size) if that matters.
+- Hybrid passes the filter to both retrievers, then fuses.
+
+Introduced in notebooks/02_retrieval_eval.ipynb.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from .embed import embed_texts
+
+__all__ = [
+    "BM25Config",
+    "BM25Retriever",
+    "DenseRetriever",
+    "HybridRetriever",
+    "VectorSearch",
+    "matches_filters",
+    "rrf_fuse",
+]
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+def _allowed(value) -> set:
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return set(value)
+    return {value}
+
+
+def _normalise_filters(filters: Mapping | None) -> dict[str, set] | None:
+    if not filters:
+        return None
+    return {key: _allowed(value) for key, value in filters.items()}
+
+
+def matches_filters(chunk: Mapping, filters: Mapping | None) -> bool:
+    """True when ``chunk`` satisfies every filter (a value, or a set of allowed values)."""
+    norm = _normalise_filters(filters)
+    return norm is None or all(chunk.get(key) in ok for key, ok in norm.items())
+
+
+def _hit(chunk: Mapping, score: float, rank: int) -> dict:
+    return {**chunk, "score": float(score), "rank": rank}
+
+
+class _SearchMixin:
+    def search(self, query: str, k: int = 5, filters: Mapping | None = None) -> list[dict]:
+        """Top ``k`` hits for one query, best first (fewer when fewer chunks qualify)."""
+        return self.search_many([query], k, filters=filters)[0]
+
+
+# ----------------------------------------------------------------------------- BM25
+
+
+@dataclass
+class BM25Config:
+    """BM25 settings (bm25s library).
+
+    k1, b: term-frequency saturation and length normalisation (bm25s defaults 1.5/0.75; on
+        SciFact, Anserini's 0.9/0.4 differs by < 0.01 nDCG@10, see bench/README.md).
+    method: bm25s scoring variant ("lucene", "robertson", "atire", "bm25l", "bm25+").
+    stopwords: "english" (bm25s's list) or None.
+    stemmer: "english" (Snowball via PyStemmer) or None. Falls back to None, with a warning,
+        when PyStemmer is not installed.
+    fields: chunk fields joined with a space to form the indexed text.
+    """
+
+    k1: float = 1.5
+    b: float = 0.75
+    method: str = "lucene"
+    stopwords: str | None = "english"
+    stemmer: str | None = "english"
+    fields: tuple[str, ...] = ("title", "text")
+
+    def __post_init__(self):
+        if self.k1 < 0:
+            raise ValueError(f"k1 must be >= 0, got {self.k1}")
+        if not 0 <= self.b <= 1:
+            raise ValueError(f"b must be in [0, 1], got {self.b}")
+        if self.method not in ("lucene", "robertson", "atire", "bm25l", "bm25+"):
+            raise ValueError(f"unknown BM25 method {self.method!r}")
+        if not self.fields:
+            raise ValueError("fields must name at least one chunk field")
+        self.fields = tuple(self.fields)
+
+
+def _load_stemmer(lang: str | None):
+    if lang is None:
+        return None
+    try:
+        import Stemmer  # PyStemmer
+    except ImportError:
+        warnings.warn(
+            "PyStemmer is not installed: BM25 runs without stemming (pip install PyStemmer)",
+            stacklevel=3,
+        )
+        return None
+    return Stemmer.Stemmer(lang)
+
+
+class BM25Retriever(_SearchMixin):
+    """Keyword retrieval over chunk dicts with bm25s.
+
+    >>> bm25 = BM25Retriever(chunks)                                 # doctest: +SKIP
+    >>> bm25.search("refund after 30 days", k=5, filters={"access": "public"})  # doctest: +SKIP
+    """
+
+    def __init__(self, chunks: Sequence[Mapping], cfg: BM25Config | None = None):
+        import bm25s
+
+        if not chunks:
+            raise ValueError("BM25Retriever needs at least one chunk")
+        self.cfg = cfg or BM25Config()
+        self.chunks = list(chunks)
+        self._stemmer = _load_stemmer(self.cfg.stemmer)
+        texts = [
+            " ".join(str(c.get(f) or "") for f in self.cfg.fields).strip() for c in self.chunks
+        ]
+        self._bm25 = bm25s.BM25(k1=self.cfg.k1, b=self.cfg.b, method=self.cfg.method)
+        self._bm25.index(self.tokenize(texts), show_progress=False)
+
+    @property
+    def stemmed(self) -> bool:
+        """Whether a stemmer is in use (False when PyStemmer was missing)."""
+        return self._stemmer is not None
+
+    def tokenize(self, texts: Sequence[str]) -> list[list[str]]:
+        """Lower-case, split on ``\\w\\w+``, drop stopwords, stem: one token list per text."""
+        import bm25s
+
+        return bm25s.tokenize(
+            list(texts),
+            stopwords=self.cfg.stopwords or [],
+            stemmer=self._stemmer,
+            return_ids=False,
+            show_progress=False,
+        )
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk for ``query``: float32 (n_chunks,), 0 = no shared term."""
+        tokens = self.tokenize([query])[0]
+        tokens = [t for t in tokens if t in self._bm25.vocab_dict]
+        if not tokens:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def _mask(self, filters: Mapping | None) -> np.ndarray | None:
+        norm = _normalise_filters(filters)
+        if norm is None:
+            return None
+        return np.fromiter((matches_filters(c, norm) for c in self.chunks), bool, len(self.chunks))
+
+    def search_many(
+        self, queries: Sequence[str], k: int = 5, filters: Mapping | None = None
+    ) -> list[list[dict]]:
+        """Top ``k`` per query; chunks sharing no term with the query (score 0) are never returned."""
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        mask = self._mask(filters)
+        out = []
+        for query in queries:
+            s = self.scores(query)
+            if mask is not None:
+                s = np.where(mask, s, 0.0)
+            cand = np.flatnonzero(s > 0)
+            if len(cand) > k:
+                cand = cand[np.argpartition(-s[cand], k - 1)[:k]]
+            cand = cand[np.lexsort((cand, -s[cand]))]  # score desc, position asc on ties
+            out.append([_hit(self.chunks[i], s[i], r) for r, i in enumerate(cand, start=1)])
+        return out
+
+
+# ----------------------------------------------------------------------------- dense
+
+
+class VectorSearch(Protocol):
+    """What :class:`DenseRetriever` needs from an index (``labkit.index.VectorIndex`` fits).
+
+    search: (q, d) float32 unit vectors, k -> (scores (q, k), positions (q, k)); position -1
+        means "no neighbour" (FAISS pads with -1 when the index holds fewer than k vectors).
+    chunks: chunk dicts, ``chunks[position]`` is the chunk stored at that position.
+    """
+
+    chunks: Sequence[Mapping]
+
+    def search(self, query_vecs: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+class DenseRetriever(_SearchMixin):
+    """Embed queries with ``embedder`` and look them up in ``index`` (inner product = cosine)."""
+
+    def __init__(self, index: VectorSearch, embedder, overfetch: int = 4, batch_size: int = 64):
+        if overfetch < 1:
+            raise ValueError(f"overfetch must be >= 1, got {overfetch}")
+        self.index = index
+        self.embedder = embedder
+        self.overfetch = overfetch
+        self.batch_size = batch_size
+
+    def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
+        """(q, d) float32 unit vectors, one forward pass per ``batch_size`` queries."""
+        return embed_texts(
+            self.embedder, list(queries), batch_size=self.batch_size, show_progress=False
+        )
+
+    def search_vectors(
+        self, query_vecs: np.ndarray, k: int = 5, filters: Mapping | None = None
+    ) -> list[list[dict]]:
+        """Like :meth:`search_many` for already-embedded queries (q, d)."""
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        norm = _normalise_filters(filters)
+        n = len(self.index.chunks)
+        fetch = min(n, k * self.overfetch) if norm else min(n, k)
+        scores, positions = self.index.search(np.ascontiguousarray(query_vecs, np.float32), fetch)
+        out = []
+        for row_s, row_p in zip(scores, positions, strict=True):
+            hits = []
+            for s, p in zip(row_s, row_p, strict=True):
+                if p < 0:
+                    continue
+                chunk = self.index.chunks[int(p)]
+                if norm is None or matches_filters(chunk, norm):
+                    hits.append(_hit(chunk, s, len(hits) + 1))
+                    if len(hits) == k:
+                        break
+            out.append(hits)
+        return out
+
+    def search_many(
+        self, queries: Sequence[str], k: int = 5, filters: Mapping | None = None
+    ) -> list[list[dict]]:
+        """Top ``k`` per query; all queries are embedded in one call. See the module notes on
+        filters (over-fetch of ``k * overfetch``; may return fewer than ``k``)."""
+        if not queries:
+            return []
+        return self.search_vectors(self.embed_queries(queries), k, filters=filters)
+
+
+# ----------------------------------------------------------------------------- hybrid
+
+
+def rrf_fuse(
+    rankings: Sequence[Sequence[Hashable]],
+    k_rrf: float = 60,
+    weights: Sequence[float] | None = None,
+) -> list[tuple[Hashable, float]]:
+    """Reciprocal rank fusion: score(id) = sum_i weights[i] / (k_rrf + rank_i(id)), rank from 1.
+
+    An id absent from a ranking gets nothing from it. Returns [(id, score)] best first; ties
+    keep the order in which ids were first seen (ranking 0 first).
+
+    >>> rrf_fuse([["a", "b"], ["b", "c"]], k_rrf=1)   # b: 1/3 + 1/2, a: 1/2, c: 1/3
+    [('b', 0.8333333333333333), ('a', 0.5), ('c', 0.3333333333333333)]
+    """
+    if k_rrf < 0:
+        raise ValueError(f"k_rrf must be >= 0, got {k_rrf}")
+    weights = [1.0] * len(rankings) if weights is None else list(weights)
+    if len(weights) != len(rankings):
+        raise ValueError(f"{len(weights)} weights for {len(rankings)} rankings")
+    fused: dict[Hashable, float] = {}
+    for ranking, w in zip(rankings, weights, strict=True):
+        for rank, key in enumerate(ranking, start=1):
+            fused[key] = fused.get(key, 0.0) + w / (k_rrf + rank)
+    return sorted(fused.items(), key=lambda kv: -kv[1])  # stable sort: first-seen order on ties
+
+
+class HybridRetriever(_SearchMixin):
+    """Dense + BM25 fused with reciprocal rank fusion.
+
+    depth: how many hits each retriever contributes before fusion (>= k).
+    k_rrf: the RRF constant; larger flattens the difference between ranks (60 is the usual).
+    weights: (dense, sparse) multipliers of each RRF term; (1, 1) is plain RRF.
+    Hits carry ``"dense_rank"`` / ``"sparse_rank"`` (None when that retriever missed the chunk).
+    """
+
+    def __init__(
+        self,
+        dense,
+        sparse,
+        k_rrf: float = 60,
+        depth: int = 50,
+        weights: tuple[float, float] = (1.0, 1.0),
+    ):
+        if depth < 1:
+            raise ValueError(f"depth must be >= 1, got {depth}")
+        if len(weights) != 2 or min(weights) < 0:
+            raise ValueError(f"weights must be two non-negative numbers, got {weights}")
+        self.dense, self.sparse = dense, sparse
+        self.k_rrf, self.depth, self.weights = k_rrf, depth, tuple(weights)
+
+    def fuse(self, dense_hits: list[dict], sparse_hits: list[dict], k: int) -> list[dict]:
+        """Fuse two hit lists for one query (keyed by ``chunk_id``) -> top ``k`` hits."""
+        by_id = {h["chunk_id"]: h for h in sparse_hits} | {h["chunk_id"]: h for h in dense_hits}
+        d_rank = {h["chunk_id"]: h["rank"] for h in dense_hits}
+        s_rank = {h["chunk_id"]: h["rank"] for h in sparse_hits}
+        fused = rrf_fuse(
+            [[h["chunk_id"] for h in dense_hits], [h["chunk_id"] for h in sparse_hits]],
+            k_rrf=self.k_rrf,
+            weights=self.weights,
+        )
+        out = []
+        for rank, (cid, score) in enumerate(fused[:k], start=1):
+            hit = {key: v for key, v in by_id[cid].items() if key not in ("score", "rank")}
+            hit |= {"score": score, "rank": rank}
+            hit |= {"dense_rank": d_rank.get(cid), "sparse_rank": s_rank.get(cid)}
+            out.append(hit)
+        return out
+
+    def search_many(
+        self, queries: Sequence[str], k: int = 5, filters: Mapping | None = None
+    ) -> list[list[dict]]:
+        """Top ``k`` fused hits per query (each retriever fetches ``max(depth, k)``)."""
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        depth = max(self.depth, k)
+        dense = self.dense.search_many(queries, depth, filters=filters)
+        sparse = self.sparse.search_many(queries, depth, filters=filters)
+        return [self.fuse(d, s, k) for d, s in zip(dense, sparse, strict=True)]

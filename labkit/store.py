@@ -1,0 +1,88 @@
+"""Atomic writes for files and folders (indexes, adapters, registries, datasets).
+
+A write either lands whole or not at all: we write next to the target, fsync, then
+``os.replace`` (atomic on POSIX and Windows when source and target share a filesystem).
+A crash half-way leaves the previous version in place and, at worst, a ``.tmp-*`` sibling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_json(path: str | Path, obj) -> Path:
+    return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def atomic_write_jsonl(path: str | Path, records) -> Path:
+    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records]
+    return atomic_write_text(path, "\n".join(lines) + ("\n" if lines else ""))
+
+
+@contextmanager
+def atomic_dir(path: str | Path) -> Iterator[Path]:
+    """Build a folder in a temporary sibling, then swap it in place of ``path``.
+
+    >>> with atomic_dir("cache/index") as tmp:   # doctest: +SKIP
+    ...     (tmp / "vectors.npy").write_bytes(...)
+
+    If the block raises, the old folder is untouched and the temporary one removed.
+    The swap is two renames (old -> backup, new -> path); the backup is deleted after.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.name}-", dir=path.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    backup = None
+    if path.exists():
+        backup = path.with_name(f".old-{path.name}-{os.getpid()}")
+        shutil.rmtree(backup, ignore_errors=True)
+        os.replace(path, backup)
+    os.replace(tmp, path)
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def sha256_text(text: str) -> str:
+    """Hex sha256 of a UTF-8 string (document hashes in manifests, data hashes in registries)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,201 @@
+import pytest
+import torch
+
+from labkit.generate import (
+    REFUSAL,
+    GenerationConfig,
+    answer_contains,
+    build_closed_book_messages,
+    build_rag_messages,
+    closed_book_answer,
+    generate_batch,
+    is_refusal,
+    normalize_answer,
+    parse_citations,
+    rag_answer,
+)
+
+CHUNKS = [
+    {
+        "doc_id": "d1",
+        "chunk_id": "d1#0",
+        "title": "Refunds",
+        "text": "Refunds take 14 days.",
+        "score": 0.8,
+    },
+    {
+        "doc_id": "d2",
+        "chunk_id": "d2#0",
+        "title": "Shipping",
+        "text": "Shipping costs $5.",
+        "score": 0.6,
+    },
+    {
+        "doc_id": "d3",
+        "chunk_id": "d3#0",
+        "title": "Returns",
+        "text": "Returns need a receipt.",
+        "score": 0.4,
+    },
+]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Refunds take 14 days [1].", [1]),
+        ("See [2, 3] and [1].", [1, 2, 3]),
+        ("Both [1][3], again [3].", [1, 3]),
+        ("No citation here, 1,800 items.", []),
+        ("Costs $5 [ 2 ].", [2]),
+    ],
+)
+def test_parse_citations(text, expected):
+    assert parse_citations(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("I don't know.", True),
+        ("I DO NOT KNOW", True),
+        ("I don\u2019t know the answer.", True),
+        ("I cannot find this in the sources.", True),
+        ("That is not in the sources.", True),
+        ("", True),
+        ("Refunds take 14 days [1].", False),
+        ("I know that refunds take 14 days.", False),
+    ],
+)
+def test_is_refusal(text, expected):
+    assert is_refusal(text) is expected
+
+
+def test_answer_contains_normalises():
+    assert normalize_answer("  It costs $1,800,000\n now ") == "it costs 1800000 now"
+    assert answer_contains("The fee is $1,800 per year.", ["1800", "per year"])
+    assert answer_contains("The fee is 1800 dollars.", "$1,800")
+    assert not answer_contains("The fee is 1,900.", ["1800"])
+    assert not answer_contains("The fee is 1800.", ["1800", "monthly"])
+    assert normalize_answer("1, 2, 3") == "1, 2, 3"  # list commas stay
+
+
+def test_build_rag_messages_numbers_sources_in_order():
+    msgs = build_rag_messages("How long do refunds take?", CHUNKS)
+    assert [m["role"] for m in msgs] == ["system", "user"]
+    assert REFUSAL in msgs[0]["content"] and "[1]" in msgs[0]["content"]
+    user = msgs[1]["content"]
+    pos = [user.index(f"[{i}] ({c['title']}) {c['text']}") for i, c in enumerate(CHUNKS, 1)]
+    assert pos == sorted(pos)
+    assert user.rstrip().endswith("How long do refunds take?")
+    closed = build_closed_book_messages("How long do refunds take?")
+    assert REFUSAL in closed[0]["content"] and "[1]" not in closed[1]["content"]
+
+
+@pytest.mark.parametrize(
+    "kw", [{"max_new_tokens": 0}, {"batch_size": 0}, {"greedy": False, "temperature": 0}]
+)
+def test_config_validates(kw):
+    with pytest.raises(ValueError):
+        GenerationConfig(**kw)
+
+
+class EchoLengthModel:
+    """Stub for plumbing: "answers" each row with its own number of real prompt tokens."""
+
+    def __init__(self, tok):
+        self.tok, self.device, self.calls = tok, torch.device("cpu"), 0
+        self.generation_config = type("GC", (), {"eos_token_id": tok.eos_token_id})()
+
+    def generate(self, input_ids, attention_mask, max_new_tokens, pad_token_id, **kw):
+        self.calls += 1
+        assert (attention_mask[:, -1] == 1).all(), "prompts must be left padded"
+        rows = [
+            self.tok.encode(str(int(n)), add_special_tokens=False) + [self.tok.eos_token_id]
+            for n in attention_mask.sum(1)
+        ]
+        width = max(map(len, rows))
+        new = torch.tensor([r + [pad_token_id] * (width - len(r)) for r in rows])
+        return torch.cat([input_ids, new], dim=1)
+
+
+@pytest.mark.slow
+def test_generate_batch_restores_input_order(generator):
+    _, tok = generator
+    queries = [
+        "short?",
+        "a much longer question " * 12 + "?",
+        "medium length question here?",
+        "tiny",
+    ]
+    msgs = [build_closed_book_messages(q) for q in queries]
+    stub = EchoLengthModel(tok)
+    out = generate_batch(stub, tok, msgs, GenerationConfig(batch_size=3, progress=False))
+    assert stub.calls == 2
+    alone = [generate_batch(stub, tok, [m], GenerationConfig(progress=False))[0] for m in msgs]
+    assert [o["prompt_tokens"] for o in out] == [a["prompt_tokens"] for a in alone]
+    assert [o["text"] for o in out] == [str(o["prompt_tokens"]) for o in out]
+    assert len({o["prompt_tokens"] for o in out}) == len(queries)
+    assert all(o["new_tokens"] >= 1 and o["seconds"] >= 0 for o in out)
+
+
+@pytest.mark.slow
+def test_real_model_batched_equals_alone(generator):
+    model, tok = generator
+    queries = [
+        "What is 2 + 2?",
+        "Name a colour of the sky on a clear day and say why it looks that way.",
+    ]
+    msgs = [build_closed_book_messages(q) for q in queries]
+    cfg = GenerationConfig(max_new_tokens=6, progress=False)
+    batched = generate_batch(model, tok, msgs, cfg)
+    alone = [generate_batch(model, tok, [m], cfg)[0] for m in msgs]
+    assert [b["prompt_tokens"] for b in batched] == [a["prompt_tokens"] for a in alone]
+    assert batched[0]["text"] == alone[0]["text"]  # the longest prompt has no padding in either run
+    assert all(b["text"] for b in batched)
+
+
+class ExplodingModel:
+    def generate(self, *a, **kw):
+        raise AssertionError("the refusal gate should not call the model")
+
+
+def test_gate_skips_model_when_scores_low():
+    low = [dict(c, score=0.1) for c in CHUNKS]
+    out = rag_answer(
+        ["q1", "q2"], lambda q, k: low[:k], ExplodingModel(), tok=None, k=2, min_score=0.3
+    )
+    assert [o["gated"] for o in out] == [True, True]
+    assert all(o["text"] == REFUSAL and is_refusal(o["text"]) for o in out)
+    assert all(
+        len(o["chunks"]) == 2 and o["citations"] == [] and o["prompt_tokens"] == 0 for o in out
+    )
+    empty = rag_answer(["q"], lambda q, k: [], ExplodingModel(), tok=None, min_score=0.0)
+    assert empty[0]["gated"]
+
+
+@pytest.mark.slow
+def test_rag_answer_end_to_end(generator):
+    model, tok = generator
+
+    def retrieve(q, k):
+        return CHUNKS[:k] if "refund" in q else [dict(c, score=0.05) for c in CHUNKS[:k]]
+
+    cfg = GenerationConfig(max_new_tokens=24, progress=False)
+    out = rag_answer(
+        ["How long do refunds take?", "Who won the 1998 World Cup?"],
+        retrieve,
+        model,
+        tok,
+        k=3,
+        min_score=0.3,
+        cfg=cfg,
+    )
+    assert [o["gated"] for o in out] == [False, True]
+    assert out[0]["prompt_tokens"] > 0 and out[0]["text"]
+    assert all(1 <= c <= 3 for c in out[0]["citations"])
+    assert [c["chunk_id"] for c in out[0]["cited_chunks"]] == [
+        CHUNKS[c - 1]["chunk_id"] for c in out[0]["citations"]
+    ]
+    closed = closed_book_answer(["How long do refunds take?"], model, tok, cfg)
+    assert set(closed[0]) == set(out[0]) and not closed[0]["gated"] and closed[0]["chunks"] == []
