@@ -148,5 +148,6 @@ def run_of(hits_per_query: list[list[dict]], qids: list[str]) -> dict[str, list[
     from labkit.metrics import dedupe_doc_ids
 
     return {
-        q: dedupe_doc_ids(h["doc_id"] for h in hits) for q, hits in zip(qids, hits_per_query, strict=True)
+        q: dedupe_doc_ids(h["doc_id"] for h in hits)
+        for q, hits in zip(qids, hits_per_query, strict=True)
     }

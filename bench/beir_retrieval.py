@@ -18,6 +18,7 @@ import sys
 import time
 
 from _common import (
+    FlatIndex,
     base_parser,
     cached_embeddings,
     load_labkit_embedder,
@@ -27,7 +28,6 @@ from _common import (
     run_of,
     scifact_chunks,
     set_threads,
-    FlatIndex,
 )
 
 from labkit.beir import beir_doc_text, load_beir
@@ -69,7 +69,10 @@ def evaluate_all(dense_hits, sparse_hits, qids, qrels, hybrid_cfgs):
     }
     for k_rrf, depth, weights in hybrid_cfgs:
         hyb = HybridRetriever(None, None, k_rrf=k_rrf, depth=depth, weights=weights)
-        fused = [hyb.fuse(d[:depth], s[:depth], 100) for d, s in zip(dense_hits, sparse_hits)]
+        fused = [
+            hyb.fuse(d[:depth], s[:depth], 100)
+            for d, s in zip(dense_hits, sparse_hits, strict=True)
+        ]
         rows[("hybrid", k_rrf, depth, weights)] = evaluate_run(run_of(fused, qids), qrels, ks=ks)
     return rows
 
@@ -81,7 +84,9 @@ def main() -> None:
     p.add_argument("--b", type=float, default=DEFAULT_B)
     p.add_argument("--k-rrf", type=float, default=DEFAULT_K_RRF)
     p.add_argument("--depth", type=int, default=DEFAULT_DEPTH)
-    p.add_argument("--weights", type=float, nargs=2, default=DEFAULT_WEIGHTS, metavar=("DENSE", "BM25"))
+    p.add_argument(
+        "--weights", type=float, nargs=2, default=DEFAULT_WEIGHTS, metavar=("DENSE", "BM25")
+    )
     p.add_argument("--tune", action="store_true", help="grid-search on training claims first")
     args = p.parse_args()
 
@@ -107,7 +112,9 @@ def main() -> None:
             bm = BM25Retriever(chunks, BM25Config(k1=k1_, b=b_))
             t_sparse = bm.search_many([tq[q] for q in tqids], 200)
             grid = list(
-                itertools.product((10, 30, 60), (50, 100, 200), ((1.0, 1.0), (1.0, 1.5), (1.5, 1.0)))
+                itertools.product(
+                    (10, 30, 60), (50, 100, 200), ((1.0, 1.0), (1.0, 1.5), (1.5, 1.0))
+                )
             )
             rows = evaluate_all(t_dense, t_sparse, tqids, tqrels, grid)
             print(f"  bm25 k1={k1_} b={b_}: nDCG@10 {rows['bm25']['ndcg@10']:.4f}")
@@ -116,8 +123,10 @@ def main() -> None:
                     best = (m["ndcg@10"], k1_, b_, *key[1:])
         print(f"  dense: nDCG@10 {rows['dense']['ndcg@10']:.4f}")
         _, k1, b, k_rrf, depth, weights = best
-        print(f"  best hybrid on training claims: nDCG@10 {best[0]:.4f} with BM25 k1={k1} b={b}, "
-              f"k_rrf={k_rrf}, depth={depth}, weights={weights}")
+        print(
+            f"  best hybrid on training claims: nDCG@10 {best[0]:.4f} with BM25 k1={k1} b={b}, "
+            f"k_rrf={k_rrf}, depth={depth}, weights={weights}"
+        )
         fetch = max(100, depth)
 
     bm25 = BM25Retriever(chunks, BM25Config(k1=k1, b=b))
@@ -133,8 +142,10 @@ def main() -> None:
     t_sparse = time.perf_counter() - t0
     rows = evaluate_all(dense_hits, sparse_hits, qids, qrels, [(k_rrf, depth, weights)])
 
-    print(f"\nSciFact test, {rows['dense']['n_queries']} queries "
-          f"(dense {t_dense:.1f} s, BM25 {t_sparse:.1f} s for all queries)")
+    print(
+        f"\nSciFact test, {rows['dense']['n_queries']} queries "
+        f"(dense {t_dense:.1f} s, BM25 {t_sparse:.1f} s for all queries)"
+    )
     print(f"{'system':<52} {'nDCG@10':>8} {'R@100':>7} {'MRR@10':>7}")
     names = {
         "dense": f"labkit dense MiniLM ({model_dtype(model)}, FAISS flat)",
@@ -149,7 +160,9 @@ def main() -> None:
         print(f"  {name:<50} {ndcg:>8.4f} {r:>7}")
     d = rows["dense"]["ndcg@10"]
     h = [m for key, m in rows.items() if key[0] == "hybrid"][0]["ndcg@10"]
-    print(f"\ndense - 0.645 = {d - 0.645:+.4f} (target within +-0.005); hybrid {h:.4f} (target >= 0.72)")
+    print(
+        f"\ndense - 0.645 = {d - 0.645:+.4f} (target within +-0.005); hybrid {h:.4f} (target >= 0.72)"
+    )
 
 
 if __name__ == "__main__":

@@ -132,6 +132,13 @@ class VectorIndex:
             f"kind={self.cfg.kind!r}, embedder={self.embedder_name!r})"
         )
 
+    def copy(self, cfg: IndexConfig | None = None) -> VectorIndex:
+        """An independent copy (same chunks and vectors), optionally with another FAISS structure.
+
+        ``index.copy(IndexConfig("hnsw"))`` compares index kinds without re-embedding anything.
+        """
+        return VectorIndex(self.chunks, self.vectors.copy(), self.embedder_name, self.chunk_cfg, cfg or self.cfg, self.doc_hashes)
+
     @property
     def dim(self) -> int:
         return int(self.vectors.shape[1])

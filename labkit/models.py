@@ -326,3 +326,26 @@ def describe_models(profile: Profile | None = None) -> list[dict]:
                 }
             )
     return rows
+
+
+def _main(argv=None) -> int:
+    """``python -m labkit.models --prepare``: resolve (and convert, once) every model; print where."""
+    import argparse
+
+    from .env import setup
+
+    ap = argparse.ArgumentParser(description=_main.__doc__)
+    ap.add_argument("--prepare", action="store_true", help="resolve every role now (converts the GGUF once)")
+    args = ap.parse_args(argv)
+    prof = setup()
+    missing = 0
+    for row in describe_models(prof) if args.prepare else []:
+        print(f"{row['role']:>9}: {row['name']} [{row['source']}]")
+        if row["source"] == "missing":
+            missing += 1
+            print(f"           {row['path']}")
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

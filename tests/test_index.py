@@ -105,7 +105,7 @@ def test_upsert_and_delete(embedder):
 @pytest.mark.parametrize("kind", ["ivf", "hnsw"])
 def test_approximate_indexes_agree_with_exact_when_exhaustive(small_index, kind):
     cfg = IndexConfig(kind=kind, nlist=1, nprobe=1, ef_search=64)
-    approx = VectorIndex(small_index.chunks, small_index.vectors, small_index.embedder_name, small_index.chunk_cfg, cfg, small_index.doc_hashes)
+    approx = small_index.copy(cfg)
     q = small_index.vectors
     assert np.array_equal(approx.search(q, 1)[1], small_index.search(q, 1)[1])
 

@@ -1,0 +1,195 @@
+"""The committed course data (datasets/) loads, meets its minimums and keeps its invariants.
+
+Fast and model-free: reads the JSONL files through labkit.data and re-runs datasets/build.py
+in --check mode. The data is described in datasets/DATASHEET.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from labkit.data import CATEGORIES, DataError, load_articles, load_facts, load_jsonl, load_questions
+from labkit.env import DATA_DIR, ROOT
+
+
+def _norm(text: str) -> str:
+    """The answer-matching normalisation from DATASHEET.md (kept independent of build.py)."""
+    text = re.sub(r"(?<=\d),(?=\d)", "", text.lower())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _occurs(needle: str, text: str) -> bool:
+    """Whole-token occurrence after normalisation ("21 days" is not inside "121 days")."""
+    pat = r"(?<![\w.])" + re.escape(_norm(needle)) + r"(?![.,]?\w)"
+    return re.search(pat, _norm(text)) is not None
+
+
+@pytest.fixture(scope="module")
+def build():
+    """datasets/build.py imported as a module (it is a script, not part of labkit)."""
+    spec = importlib.util.spec_from_file_location("nimbalo_build", DATA_DIR / "build.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def data():
+    return {
+        "v1": load_articles("v1"),
+        "v2": load_articles("v2"),
+        "facts1": load_facts("v1"),
+        "facts2": load_facts("v2"),
+        "changes": load_jsonl(DATA_DIR / "helpcenter" / "v2" / "changes.jsonl"),
+        "questions": load_questions(),
+    }
+
+
+def test_counts_meet_minimums(data):
+    arts, qs = data["v1"], data["questions"]
+    assert len(arts) >= 150
+    per_cat = Counter(a["category"] for a in arts)
+    assert set(per_cat) == set(CATEGORIES)
+    assert min(per_cat.values()) >= 15
+    assert len(qs) >= 250
+    types = Counter(q["type"] for q in qs)
+    assert types["single"] >= 150 and types["paraphrase"] >= 60
+    assert types["multi"] >= 30 and types["unanswerable"] >= 25
+    assert {q["split"] for q in qs} == {"dev", "test"}
+    assert load_questions("dev") and load_questions("test")
+    for t, n in types.items():  # stratified: each type split roughly 50/50
+        dev = sum(q["type"] == t and q["split"] == "dev" for q in qs)
+        assert abs(dev - n / 2) <= 1, t
+
+
+def test_access_mix(data):
+    arts = data["v1"]
+    access = Counter(a["access"] for a in arts)
+    assert 0.12 <= access["customer"] / len(arts) <= 0.28
+    assert 0.06 <= access["internal"] / len(arts) <= 0.14
+    internal = {a["id"] for a in arts if a["access"] == "internal"}
+    n_int = sum(any(g in internal for g in q["gold_ids"]) for q in data["questions"])
+    assert 0 < n_int <= 0.10 * len(data["questions"])
+
+
+def test_article_shape(data):
+    for a in data["v1"]:
+        body = a["body"]
+        assert body.startswith(f"# {a['title']}\n"), a["id"]
+        heads = re.findall(r"^## .+$", body, flags=re.M)
+        assert 2 <= len(heads) <= 4, a["id"]
+        assert 120 <= len(body.split()) <= 450, a["id"]
+    lengths = [len(a["body"].split()) for a in data["v1"]]
+    assert sum(n > 230 for n in lengths) >= 20  # ~300+ tokens: these need chunking
+
+
+def test_fact_sentences_verbatim(data):
+    for snap, facts in (("v1", data["facts1"]), ("v2", data["facts2"])):
+        bodies = {a["id"]: a["body"] for a in data[snap]}
+        per_article = Counter(f["article_id"] for f in facts)
+        assert set(per_article) == set(bodies) and max(per_article.values()) <= 4
+        for f in facts:
+            assert f["sentence"] in bodies[f["article_id"]], (snap, f["id"])
+            assert f["category"] in CATEGORIES and isinstance(f["changes_in_v2"], bool)
+
+
+def test_must_contain_only_in_gold(data):
+    bodies = {a["id"]: a["body"] for a in data["v1"]}
+    for q in data["questions"]:
+        if q["type"] == "unanswerable":
+            assert q["must_contain"] == [] and q["gold_ids"] == [] and q["answer"] == ""
+            continue
+        assert q["must_contain"] and q["gold_ids"] and q["answer"], q["id"]
+        for m in q["must_contain"]:
+            hits = {aid for aid, b in bodies.items() if _occurs(m, b)}
+            assert hits & set(q["gold_ids"]), (q["id"], m)
+            assert hits <= set(q["gold_ids"]), (q["id"], m, hits - set(q["gold_ids"]))
+            assert _occurs(m, q["answer"]), (q["id"], m)
+
+
+def test_multi_questions_need_two_facts(data):
+    for q in data["questions"]:
+        if q["type"] == "multi":
+            assert len(q["fact_ids"]) == 2 and len(q["must_contain"]) >= 2, q["id"]
+
+
+def test_paraphrases_share_split_with_their_single(data):
+    single = {q["fact_ids"][0]: q for q in data["questions"] if q["type"] == "single"}
+    for q in data["questions"]:
+        if q["type"] == "paraphrase":
+            s = single[q["fact_ids"][0]]
+            assert s["split"] == q["split"] and s["question"] != q["question"]
+
+
+def test_unanswerable_terms_absent(data, build):
+    assert len(build.UNANSWERABLE) >= 25
+    asked = {q["question"] for q in data["questions"] if q["type"] == "unanswerable"}
+    assert asked == {q for q, _ in build.UNANSWERABLE}
+    for snap in ("v1", "v2"):
+        for a in data[snap]:
+            for q, terms in build.UNANSWERABLE:
+                for t in terms:
+                    assert not build.absent_term_hits(t, a["body"]), (snap, a["id"], t, q)
+
+
+def test_v2_differs_only_in_changed_facts(data):
+    changes = data["changes"]
+    assert len(changes) >= 25
+    facts1 = {f["id"]: f for f in data["facts1"]}
+    v2 = {a["id"]: a for a in data["v2"]}
+    changed_articles = {c["article_id"] for c in changes}
+    assert {f["id"] for f in data["facts1"] if f["changes_in_v2"]} == {
+        c["fact_id"] for c in changes
+    }
+    for a in data["v1"]:
+        b = v2[a["id"]]
+        if a["id"] not in changed_articles:
+            assert a == b
+            continue
+        assert b["version"] == a["version"] + 1 and b["updated"] > a["updated"]
+        assert {k: a[k] for k in ("title", "category", "access")} == {
+            k: b[k] for k in ("title", "category", "access")
+        }
+        body = a["body"]
+        for c in changes:
+            if c["article_id"] == a["id"]:
+                assert c["old"] != c["new"] and facts1[c["fact_id"]]["value"] == c["old"]
+                assert body.count(c["old_sentence"]) == 1
+                body = body.replace(c["old_sentence"], c["new_sentence"])
+                for m in c["old_must_contain"]:
+                    assert not _occurs(m, b["body"]), (a["id"], m)
+        assert body == b["body"], a["id"]
+
+
+def test_build_check_passes():
+    res = subprocess.run(
+        [sys.executable, str(DATA_DIR / "build.py"), "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+
+
+def test_build_is_deterministic(build):
+    a, b = build.render_outputs(build.build_world()), build.render_outputs(build.build_world())
+    assert a == b
+
+
+def test_malformed_line_names_file_and_line(tmp_path):
+    shutil.copytree(DATA_DIR / "helpcenter", tmp_path / "helpcenter")
+    path = tmp_path / "helpcenter" / "v1" / "articles.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[6] = lines[6][: len(lines[6]) // 2] + "\n"  # line 7: truncated JSON
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataError, match=r"articles\.jsonl:7:"):
+        load_articles("v1", data_dir=tmp_path)
