@@ -12,7 +12,14 @@ from collections.abc import Mapping, Sequence
 from .generate import answer_contains, is_refusal
 from .metrics import dedupe_doc_ids, score_queries
 
-__all__ = ["doc_rankings", "retrieval_scores", "retrieval_table", "score_answers", "answer_metrics"]
+__all__ = [
+    "doc_rankings",
+    "retrieval_scores",
+    "retrieval_table",
+    "score_answers",
+    "answer_metrics",
+    "calibrate_gate",
+]
 
 
 def doc_rankings(retriever, questions: Sequence[dict], depth: int = 40, filters=None) -> dict:
@@ -95,3 +102,22 @@ def answer_metrics(questions: Sequence[dict], results: Sequence[dict]) -> dict:
         "prompt_tokens": round(_mean(r["prompt_tokens"] for r in rows), 1),
         "seconds": _mean(r["seconds"] for r in rows),
     }
+
+
+def calibrate_gate(answerable_scores, unanswerable_scores) -> dict:
+    """Pick the refusal-gate threshold that maximises balanced accuracy on a labelled set.
+
+    Candidates are the observed scores; a query is refused when its score < threshold.
+    Returns {"threshold", "refusal_accuracy" (unanswerable refused), "false_refusal"
+    (answerable refused), "balanced_accuracy"}. Calibrate on dev, report on test.
+    """
+    ans, una = sorted(answerable_scores), sorted(unanswerable_scores)
+    best = None
+    for t in sorted(set(ans) | set(una) | {min(ans + una) - 1e-6}):
+        refused_una = sum(s < t for s in una) / len(una)
+        refused_ans = sum(s < t for s in ans) / len(ans)
+        bal = (refused_una + 1 - refused_ans) / 2
+        if best is None or bal > best["balanced_accuracy"]:
+            best = {"threshold": round(t, 4), "refusal_accuracy": round(refused_una, 4),
+                    "false_refusal": round(refused_ans, 4), "balanced_accuracy": round(bal, 4)}
+    return best

@@ -20,6 +20,8 @@ __all__ = [
     "build_closed_book_messages",
     "generate_batch",
     "parse_citations",
+    "attribute",
+    "format_sources",
     "is_refusal",
     "normalize_answer",
     "answer_contains",
@@ -29,30 +31,23 @@ __all__ = [
 
 REFUSAL = "I don't know"
 
-RAG_RULES = (
-    "You answer questions using only the numbered sources given by the user.\n"
-    "Rules:\n"
-    "1. Use only facts stated in the sources.\n"
-    "2. Cite every source you use with its number in brackets, like [1].\n"
-    f'3. If the sources do not contain the answer, reply exactly "{REFUSAL}".\n'
-    "4. Answer in one or two short sentences."
+# The instructions sit in the user turn, after the sources: SmolLM2-135M follows a short
+# instruction next to the question far better than a system prompt (measured on the dev set:
+# 0.48 vs 0.23 answer accuracy over 48 questions, same retrieval).
+RAG_INSTRUCTION = (
+    "Using only the sources above, answer in one sentence and cite the source number like [1]. "
+    f'If the sources do not answer it, say "{REFUSAL}".'
 )
-CLOSED_BOOK_RULES = (
-    "You answer questions briefly and factually.\n"
-    "Rules:\n"
-    f'1. If you do not know the answer, reply exactly "{REFUSAL}".\n'
-    "2. Answer in one or two short sentences."
-)
+CLOSED_BOOK_INSTRUCTION = f'Answer in one sentence. If you do not know, say "{REFUSAL}".'
 
 
 @dataclass
 class GenerationConfig:
-    max_new_tokens: int = (
-        48  # answers are one or two sentences; each token costs ~1/40 s/batch on CPU
-    )
+    max_new_tokens: int = 40  # one sentence; each new token costs ~1/40 s per batch on CPU
     batch_size: int = 16  # prompts per generate() call; 16 x ~350 tokens fits any laptop
     greedy: bool = True  # deterministic answers, so notebook outputs are reproducible
     temperature: float = 0.7  # only used when greedy is False
+    stop_at_newline: bool = True  # answers are one sentence; small models ramble into lists
     progress: bool = True  # tqdm bar over queries
 
     def __post_init__(self):
@@ -66,23 +61,46 @@ class GenerationConfig:
             raise ValueError("sampling (greedy=False) needs temperature > 0")
 
 
-def build_rag_messages(query: str, chunks: Sequence[dict]) -> list[dict]:
-    """Chat messages: system rules + user turn with sources ``[i] (title) text`` (i from 1), then the question."""
-    sources = "\n".join(
-        f"[{i}] ({c['title']}) {c['text'].strip()}" for i, c in enumerate(chunks, 1)
+def format_sources(chunks: Sequence[dict]) -> str:
+    """Numbered sources, best first: ``Source [i]: title`` then the chunk text (i from 1)."""
+    return "\n\n".join(
+        f"Source [{i}]: {c['title']}\n{c['text'].strip()}" for i, c in enumerate(chunks, 1)
     )
-    return [
-        {"role": "system", "content": RAG_RULES},
-        {"role": "user", "content": f"Sources:\n{sources}\n\nQuestion: {query}"},
-    ]
+
+
+def build_rag_messages(query: str, chunks: Sequence[dict]) -> list[dict]:
+    """One user turn: the numbered sources, the instruction, then the question."""
+    content = f"Sources:\n{format_sources(chunks)}\n\n{RAG_INSTRUCTION}\nQuestion: {query}"
+    return [{"role": "user", "content": content}]
 
 
 def build_closed_book_messages(query: str) -> list[dict]:
-    """Same rules without sources: what the model answers from its weights alone."""
-    return [
-        {"role": "system", "content": CLOSED_BOOK_RULES},
-        {"role": "user", "content": f"Question: {query}"},
-    ]
+    """The same question without sources: what the model answers from its weights alone."""
+    return [{"role": "user", "content": f"{CLOSED_BOOK_INSTRUCTION}\nQuestion: {query}"}]
+
+
+_NEWLINE_IDS: dict[int, object] = {}
+
+
+def _newline_criteria(tok):
+    """A stopping criterion that ends each row at its first token containing a newline.
+
+    Faster than ``generate(stop_strings=...)``, which rebuilds token tables on every call.
+    """
+    import torch
+    from transformers import StoppingCriteria, StoppingCriteriaList
+
+    key = id(tok)
+    if key not in _NEWLINE_IDS:
+        ids = [i for i in range(len(tok)) if "\n" in tok.decode([i])]
+        _NEWLINE_IDS[key] = torch.tensor(ids)
+    ids = _NEWLINE_IDS[key]
+
+    class _StopAtNewline(StoppingCriteria):
+        def __call__(self, input_ids, scores, **kwargs):  # -> (batch,) bool
+            return torch.isin(input_ids[:, -1], ids.to(input_ids.device))
+
+    return StoppingCriteriaList([_StopAtNewline()])
 
 
 def _stop_ids(model, tok) -> set[int]:
@@ -115,6 +133,7 @@ def generate_batch(
     )
     order = sorted(range(len(prompts)), key=lambda i: lengths[i])
     stop = _stop_ids(model, tok)
+    extra = {"stopping_criteria": _newline_criteria(tok)} if cfg.stop_at_newline else {}
     sampling = (
         {"do_sample": False} if cfg.greedy else {"do_sample": True, "temperature": cfg.temperature}
     )
@@ -134,13 +153,19 @@ def generate_batch(
             enc = enc.to(model.device)  # input_ids, attention_mask: (batch, longest prompt)
             t0 = time.perf_counter()
             out = model.generate(
-                **enc, max_new_tokens=cfg.max_new_tokens, pad_token_id=tok.pad_token_id, **sampling
+                **enc,
+                max_new_tokens=cfg.max_new_tokens,
+                pad_token_id=tok.pad_token_id,
+                **sampling,
+                **extra,
             )
             per_query = (time.perf_counter() - t0) / len(idx)
             new = out[:, enc["input_ids"].shape[1] :].tolist()  # (batch, <= max_new_tokens)
             for row, i in zip(new, idx, strict=True):
                 n = next((j for j, t in enumerate(row) if t in stop), len(row))
                 text = tok.decode(row[:n], skip_special_tokens=True).strip()
+                if cfg.stop_at_newline:
+                    text = text.split("\n", 1)[0].strip()
                 results[i] = {
                     "text": text,
                     "prompt_tokens": lengths[i],
@@ -157,6 +182,34 @@ _CITATION = re.compile(r"\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]")
 def parse_citations(text: str) -> list[int]:
     """Sorted unique source numbers cited as ``[1]``, ``[2, 3]`` or ``[1][3]``."""
     return sorted({int(n) for group in _CITATION.findall(text) for n in group.split(",")})
+
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,:-][a-z0-9]+)*")
+_STOP = frozenset(
+    "a an the is are was were be been to of in on for and or with by at from as it its this that "
+    "you your can do does i my we our per".split()
+)
+
+
+def _content_tokens(text: str) -> set[str]:
+    return {t for t in _TOKEN.findall(normalize_answer(text)) if t not in _STOP}
+
+
+def attribute(text: str, chunks: Sequence[dict], min_overlap: float = 0.5) -> int | None:
+    """Post-hoc citation: the 1-based number of the source that shares most content words with
+    the answer, or None when no source covers at least ``min_overlap`` of them.
+
+    For models too small to write citations reliably (SmolLM2-135M cites in only a few percent
+    of answers). Ties go to the better-ranked source. It attributes, it does not verify: an
+    answer copied from the wrong source is attributed to that wrong source, which the citation
+    accuracy metric then counts as wrong.
+    """
+    words = _content_tokens(text)
+    if not words or not chunks:
+        return None
+    overlaps = [len(words & _content_tokens(c["text"])) / len(words) for c in chunks]
+    best = max(range(len(chunks)), key=lambda i: (overlaps[i], -i))
+    return best + 1 if overlaps[best] >= min_overlap else None
 
 
 # Lower-case phrases that mark an answer as a refusal (after curly quotes become straight).
@@ -193,10 +246,15 @@ def normalize_answer(text: str) -> str:
 
 
 def answer_contains(text: str, must_contain: str | Sequence[str]) -> bool:
-    """True when every expected string occurs in the normalised answer (an empty list is True)."""
+    """True when every expected string occurs in the normalised answer as a whole token run
+    ("19 days" does not match inside "119 days"; "24.85" not inside "124.85"). An empty list is True.
+    """
     items = [must_contain] if isinstance(must_contain, str) else list(must_contain)
     answer = normalize_answer(text)
-    return all(normalize_answer(m) in answer for m in items)
+    return all(
+        re.search(rf"(?<![0-9a-z]){re.escape(normalize_answer(m))}(?![0-9a-z])", answer)
+        for m in items
+    )
 
 
 def rag_answer(
@@ -207,20 +265,28 @@ def rag_answer(
     k: int = 3,
     min_score: float | None = None,
     cfg: GenerationConfig | None = None,
+    gate_fn: Callable[[str], float] | None = None,
 ) -> list[dict]:
     """Retrieve k chunks per query, answer from them, parse citations.
 
     retrieve_fn(query, k) -> chunk dicts (text, title, doc_id, chunk_id, score), best first.
-    Refusal gate: with ``min_score`` set, a query whose best score is below it (or with no
-    chunks) is answered "I don't know" without calling the model (``gated=True``, 0 tokens).
-    Returns per query: query, text, citations (ints as written), cited_chunks (the chunk dicts
-    those numbers point to; out-of-range numbers are dropped), chunks, gated, prompt_tokens,
+    Refusal gate: with ``min_score`` set, a query whose relevance score is below it (or with
+    no chunks) is answered "I don't know" without calling the model (``gated=True``, 0 tokens).
+    The relevance score is ``gate_fn(query)`` when given (e.g. the top dense cosine, which is
+    comparable across queries), else the best chunk's ``score``.
+    Citations: the numbers the model wrote; when it wrote none (and did not refuse), the source
+    :func:`attribute` picks (``citation_source`` says which: "model", "attributed" or None).
+    Returns per query: query, text, citations, citation_source, cited_chunks (the chunk dicts
+    the numbers point to; out-of-range numbers are dropped), chunks, gated, prompt_tokens,
     new_tokens, seconds.
     """
     retrieved = [list(retrieve_fn(q, k)) for q in queries]
+    def relevance(q: str, ch: list[dict]) -> float:
+        return gate_fn(q) if gate_fn is not None else max(c["score"] for c in ch)
+
     gated = [
-        min_score is not None and (not ch or max(c["score"] for c in ch) < min_score)
-        for ch in retrieved
+        min_score is not None and (not ch or relevance(q, ch) < min_score)
+        for q, ch in zip(queries, retrieved, strict=True)
     ]
     todo = [i for i, g in enumerate(gated) if not g]
     gens = (
@@ -235,13 +301,17 @@ def rag_answer(
     out = []
     for i, q in enumerate(queries):
         g = by_index.get(i, refusal)
-        cites = parse_citations(g["text"])
         chunks = retrieved[i]
+        cites, source = parse_citations(g["text"]), "model"
+        if not cites:
+            picked = None if is_refusal(g["text"]) else attribute(g["text"], chunks)
+            cites, source = ([picked], "attributed") if picked else ([], None)
         out.append(
             {
                 "query": q,
                 "text": g["text"],
                 "citations": cites,
+                "citation_source": source,
                 "cited_chunks": [chunks[c - 1] for c in cites if 1 <= c <= len(chunks)],
                 "chunks": chunks,
                 "gated": gated[i],
@@ -263,6 +333,7 @@ def closed_book_answer(
             "query": q,
             "text": g["text"],
             "citations": parse_citations(g["text"]),
+            "citation_source": None,
             "cited_chunks": [],
             "chunks": [],
             "gated": False,

@@ -46,10 +46,10 @@ def dedupe_doc_ids(ranked_chunk_doc_ids: Iterable[Hashable]) -> list:
 
 
 def _grades(relevance: Relevance) -> dict:
-    """{id: grade > 0}; a set means every member has grade 1."""
-    if isinstance(relevance, (set, frozenset)):
-        return dict.fromkeys(relevance, 1.0)
-    return {d: float(g) for d, g in relevance.items() if g > 0}
+    """{id: grade > 0}; a mapping gives grades, any other collection (set, list) means grade 1."""
+    if isinstance(relevance, Mapping):
+        return {d: float(g) for d, g in relevance.items() if g > 0}
+    return dict.fromkeys(relevance, 1.0)
 
 
 def _check_k(k: int | None) -> None:

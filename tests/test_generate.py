@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from labkit.generate import (
+    attribute,
     REFUSAL,
     GenerationConfig,
     answer_contains,
@@ -82,14 +83,31 @@ def test_answer_contains_normalises():
 
 def test_build_rag_messages_numbers_sources_in_order():
     msgs = build_rag_messages("How long do refunds take?", CHUNKS)
-    assert [m["role"] for m in msgs] == ["system", "user"]
-    assert REFUSAL in msgs[0]["content"] and "[1]" in msgs[0]["content"]
-    user = msgs[1]["content"]
-    pos = [user.index(f"[{i}] ({c['title']}) {c['text']}") for i, c in enumerate(CHUNKS, 1)]
+    assert [m["role"] for m in msgs] == ["user"]
+    user = msgs[0]["content"]
+    assert REFUSAL in user and "[1]" in user
+    pos = [user.index(f"Source [{i}]: {c['title']}\n{c['text']}") for i, c in enumerate(CHUNKS, 1)]
     assert pos == sorted(pos)
     assert user.rstrip().endswith("How long do refunds take?")
     closed = build_closed_book_messages("How long do refunds take?")
-    assert REFUSAL in closed[0]["content"] and "[1]" not in closed[1]["content"]
+    assert REFUSAL in closed[0]["content"] and "Source [1]" not in closed[0]["content"]
+
+
+def test_answer_contains_matches_whole_tokens():
+    assert answer_contains("Refunds within 19 days.", ["19 days"])
+    assert not answer_contains("Refunds within 119 days.", ["19 days"])
+    assert not answer_contains("It costs 124.85 a month", ["24.85"])
+    assert answer_contains("It costs $24.85.", ["24.85"])
+
+
+def test_attribute_picks_the_supporting_source():
+    chunks = [
+        {"text": "Annual plans can be refunded within 43 days of the charge."},
+        {"text": "Monthly plans can be refunded within 6 days of the charge."},
+    ]
+    assert attribute("Monthly plans are refundable within 6 days.", chunks) == 2
+    assert attribute("The sky is blue today.", chunks) is None
+    assert attribute("", chunks) is None
 
 
 @pytest.mark.parametrize(
