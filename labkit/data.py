@@ -172,3 +172,88 @@ def check_data_dir(data_dir: str | Path | None = None) -> dict:
     facts = load_facts("v1", data_dir)
     qs = load_questions(None, data_dir)
     return {"articles": len(arts), "facts": len(facts), "questions": len(qs)}
+
+
+# --------------------------------------------------------------------------------------------
+# Fine-tuning data (notebooks 04-05; files described in datasets/DATASHEET.md)
+# --------------------------------------------------------------------------------------------
+
+__all__ += ["load_behaviour", "load_factqa", "load_general_qa", "load_general_text"]
+
+_MESSAGE = {
+    "type": "object",
+    "required": ["role", "content"],
+    "properties": {"role": {"enum": ["system", "user", "assistant"]}, "content": _TEXT},
+    "additionalProperties": False,
+}
+SCHEMAS["chat"] = {
+    "type": "object",
+    "required": ["id", "messages"],
+    "properties": {
+        "id": _ID,
+        "fact_id": _ID,
+        "messages": {"type": "array", "minItems": 2, "items": _MESSAGE},
+    },
+    "additionalProperties": False,
+}
+SCHEMAS["factqa_eval"] = {
+    "type": "object",
+    "required": ["id", "fact_id", "question", "must_contain"],
+    "properties": {
+        "id": _ID,
+        "fact_id": _ID,
+        "question": _TEXT,
+        "answer": _TEXT,
+        "must_contain": {"type": "array", "minItems": 1, "items": _TEXT},
+        "source": {"enum": ["questions", "template"]},
+        "access": {"enum": ACCESS_LEVELS},
+    },
+    "additionalProperties": False,
+}
+SCHEMAS["general_qa"] = {
+    "type": "object",
+    "required": ["id", "question", "must_contain"],
+    "properties": {
+        "id": _ID,
+        "question": _TEXT,
+        "must_contain": {"type": "array", "minItems": 1, "items": _TEXT},
+        "topic": _TEXT,
+    },
+    "additionalProperties": False,
+}
+
+
+def _check_split(split: str, allowed: tuple[str, ...]) -> None:
+    if split not in allowed:
+        raise ValueError(f"split must be one of {allowed}, got {split!r}")
+
+
+def load_behaviour(split: str = "train", data_dir: str | Path | None = None) -> list[dict]:
+    """Behaviour-task chat records (system, user ticket, assistant JSON) of ``train`` or ``eval``."""
+    _check_split(split, ("train", "eval"))
+    path = Path(data_dir or DATA_DIR) / "tickets" / f"behaviour_{split}.jsonl"
+    return load_jsonl(path, "chat")
+
+
+def load_factqa(split: str = "train", data_dir: str | Path | None = None) -> list[dict]:
+    """Fact QA: ``train`` chat records (canonical question -> fact sentence) or ``eval``
+    paraphrase questions with ``must_contain``."""
+    _check_split(split, ("train", "eval"))
+    path = Path(data_dir or DATA_DIR) / "factqa" / f"{split}.jsonl"
+    return load_jsonl(path, "chat" if split == "train" else "factqa_eval")
+
+
+def load_general_qa(data_dir: str | Path | None = None) -> list[dict]:
+    """Hand-written general-knowledge questions with ``must_contain`` (forgetting check)."""
+    return load_jsonl(Path(data_dir or DATA_DIR) / "general" / "general_qa.jsonl", "general_qa")
+
+
+def load_general_text(data_dir: str | Path | None = None) -> str:
+    """The general English prose used for perplexity in the forgetting check."""
+    path = Path(data_dir or DATA_DIR) / "general" / "general_text.txt"
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise DataError(f"{path}: file is empty")
+    return text

@@ -7,6 +7,7 @@ in --check mode. The data is described in datasets/DATASHEET.md.
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shutil
 import subprocess
@@ -193,3 +194,153 @@ def test_malformed_line_names_file_and_line(tmp_path):
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(DataError, match=r"articles\.jsonl:7:"):
         load_articles("v1", data_dir=tmp_path)
+
+
+# --------------------------------------------------------------------------------------------
+# Fine-tuning data: tickets / behaviour, fact QA, general (contract: docs/design-finetune.md)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ft():
+    from labkit.data import load_behaviour, load_factqa, load_general_qa, load_general_text
+
+    return {
+        "tickets": load_jsonl(DATA_DIR / "tickets" / "tickets.jsonl"),
+        "train": load_behaviour("train"),
+        "eval": load_behaviour("eval"),
+        "fqa_train": load_factqa("train"),
+        "fqa_eval": load_factqa("eval"),
+        "general": load_general_qa(),
+        "text": load_general_text(),
+    }
+
+
+def test_behaviour_counts_and_balance(ft):
+    from labkit import behaviour as bh
+
+    assert len(ft["train"]) >= 600 and len(ft["eval"]) >= 150
+    tickets = ft["tickets"]
+    assert len(tickets) == len(ft["train"]) + len(ft["eval"])
+    for split in ("train", "eval"):
+        ts = [t for t in tickets if t["split"] == split]
+        cats = Counter(t["category"] for t in ts)
+        assert set(cats) == set(bh.CATEGORIES)
+        if split == "train":
+            assert min(cats.values()) >= 0.10 * len(ts)
+        assert set(t["priority"] for t in ts) == set(bh.PRIORITIES)
+        esc = Counter(t["escalate"] for t in ts)
+        assert 0.15 <= esc[True] / len(ts) <= 0.5
+
+
+def test_behaviour_records_match_tickets_and_rules(ft):
+    from labkit import behaviour as bh
+
+    tickets = {t["id"]: t for t in ft["tickets"]}
+    for split in ("train", "eval"):
+        for r in ft[split]:
+            t = tickets[r["id"]]
+            assert t["split"] == split
+            system, user, assistant = r["messages"]
+            assert [m["role"] for m in r["messages"]] == ["system", "user", "assistant"]
+            assert system["content"] == bh.SYSTEM_PROMPT
+            assert user["content"] == (
+                f"Customer: {t['customer']} ({t['plan']} plan)\nSubject: {t['subject']}\n\n{t['body']}"
+            )
+            label = bh.parse_response(assistant["content"])
+            assert label is not None, r["id"]
+            assert list(json.loads(assistant["content"])) == [
+                "category",
+                "priority",
+                "escalate",
+                "reply",
+            ]
+            assert assistant["content"] == json.dumps(
+                label, ensure_ascii=False, separators=(", ", ": ")
+            )
+            assert label == {k: t[k] for k in ("category", "priority", "escalate", "reply")}
+            assert all(bh.check_tone(label["reply"], t["customer"]).values()), r["id"]
+            assert label["priority"] == bh.priority_rules(t["category"], t["signals"])
+            assert label["escalate"] == bh.escalation_rules(
+                t["category"], t["priority"], t["signals"]
+            )
+            assert 25 <= len(label["reply"].split()) <= 60, r["id"]
+            assert 30 <= len(t["body"].split()) <= 120, r["id"]
+
+
+def test_behaviour_no_duplicates_or_leakage(ft):
+    from labkit.sft_data import validate_chat_records
+
+    report = validate_chat_records(
+        ft["train"], eval_records=ft["eval"], near_dup_threshold=0.9, task="behaviour"
+    )
+    assert report.ok, str(report)
+    assert validate_chat_records(ft["eval"], task="behaviour").ok
+    train_users = {r["messages"][1]["content"] for r in ft["train"]}
+    assert not train_users & {r["messages"][1]["content"] for r in ft["eval"]}
+    names = lambda split: {t["customer"] for t in ft["tickets"] if t["split"] == split}  # noqa: E731
+    assert not names("train") & names("eval")
+
+
+def test_ticket_reply_facts_are_customer_visible(ft, data):
+    facts = {f["id"]: f for f in data["facts1"]}
+    with_fact = 0
+    for t in ft["tickets"]:
+        assert len(t["fact_ids"]) <= 1
+        for fid in t["fact_ids"]:
+            f = facts[fid]
+            assert f["access"] in ("public", "customer"), (t["id"], fid)
+            assert f["sentence"] in t["reply"], (t["id"], fid)
+            with_fact += 1
+    assert with_fact >= 0.7 * len(ft["tickets"])
+    codes = [t for t in ft["tickets"] if re.search(r"\bNB-\d{4}\b", t["body"])]
+    assert len(codes) >= 0.1 * len(ft["tickets"])
+    for t in codes:  # a quoted error code is a real one from the troubleshooting facts
+        code = re.search(r"\bNB-\d{4}\b", t["body"]).group()
+        assert any(f["value"] == code for f in data["facts1"]), (t["id"], code)
+
+
+def test_factqa(ft, data):
+    fact_ids = [f["id"] for f in data["facts1"]]
+    assert [r["fact_id"] for r in ft["fqa_train"]] == fact_ids  # one example per v1 fact
+    facts = {f["id"]: f for f in data["facts1"]}
+    train_q = set()
+    for r in ft["fqa_train"]:
+        user, assistant = r["messages"]
+        assert user["role"] == "user" and assistant["role"] == "assistant"
+        assert assistant["content"] == facts[r["fact_id"]]["sentence"]
+        train_q.add(_norm(user["content"]))
+    single = {q["fact_ids"][0]: q["question"] for q in data["questions"] if q["type"] == "single"}
+    for r in ft["fqa_train"]:
+        if r["fact_id"] in single:
+            assert r["messages"][0]["content"] == single[r["fact_id"]]
+    assert len(ft["fqa_eval"]) >= 200
+    para = {q["question"] for q in data["questions"] if q["type"] == "paraphrase"}
+    assert para <= {e["question"] for e in ft["fqa_eval"]}
+    for e in ft["fqa_eval"]:
+        assert _norm(e["question"]) not in train_q, e["id"]
+        assert e["must_contain"] == facts[e["fact_id"]]["must_contain"]
+        for m in e["must_contain"]:
+            assert _occurs(m, e["answer"]), e["id"]
+
+
+def test_general_set(ft):
+    qa = ft["general"]
+    assert len(qa) >= 40
+    assert len({q["question"] for q in qa}) == len(qa)
+    assert all(q["must_contain"] and all(m.strip() for m in q["must_contain"]) for q in qa)
+    words = len(ft["text"].split())
+    assert 2000 <= words <= 4000
+    assert "Nimbalo" not in ft["text"]  # general prose, nothing from the fictional world
+
+
+def test_behaviour_malformed_line_names_file_and_line(tmp_path):
+    from labkit.data import load_behaviour
+
+    shutil.copytree(DATA_DIR / "tickets", tmp_path / "tickets")
+    path = tmp_path / "tickets" / "behaviour_eval.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[4] = lines[4].replace('"role": "assistant"', '"role": "bot"')
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataError, match=r"behaviour_eval\.jsonl:5:"):
+        load_behaviour("eval", data_dir=tmp_path)
