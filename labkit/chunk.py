@@ -44,7 +44,9 @@ class ChunkConfig:
         if self.size < 8:
             raise ValueError(f"size must be >= 8 tokens, got {self.size}")
         if not 0 <= self.overlap < self.size:
-            raise ValueError(f"overlap must be in [0, size), got {self.overlap} with size {self.size}")
+            raise ValueError(
+                f"overlap must be in [0, size), got {self.overlap} with size {self.size}"
+            )
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -116,7 +118,11 @@ def chunk_docs(docs: list[dict], cfg: ChunkConfig | None = None, tok=None) -> li
                     "text": body[piece["start"] : piece["end"]],
                     "start": piece["start"],
                     "end": piece["end"],
-                    **{key: doc[key] for key in ("category", "access", "version", "updated") if key in doc},
+                    **{
+                        key: doc[key]
+                        for key in ("category", "access", "version", "updated")
+                        if key in doc
+                    },
                 }
             )
     return chunks
@@ -129,4 +135,8 @@ def embedding_text(chunk: dict) -> str:
     that only says "within 21 days"). The chunk's ``text`` itself stays an exact slice.
     """
     title = chunk.get("title", "")
-    return f"{title}\n{chunk['text']}" if title and not chunk["text"].startswith("# ") else chunk["text"]
+    return (
+        f"{title}\n{chunk['text']}"
+        if title and not chunk["text"].startswith("# ")
+        else chunk["text"]
+    )

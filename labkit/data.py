@@ -115,7 +115,9 @@ def load_jsonl(path: str | Path, schema: str | dict | None = None) -> list[dict]
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError as e:
-                raise DataError(f"{path}:{lineno}: not valid JSON ({e.msg} at column {e.colno})") from None
+                raise DataError(
+                    f"{path}:{lineno}: not valid JSON ({e.msg} at column {e.colno})"
+                ) from None
             if validator is not None:
                 err = jsonschema.exceptions.best_match(validator.iter_errors(rec))
                 if err is not None:
@@ -124,7 +126,9 @@ def load_jsonl(path: str | Path, schema: str | dict | None = None) -> list[dict]
             rid = rec.get("id") if isinstance(rec, dict) else None
             if rid is not None:
                 if rid in seen:
-                    raise DataError(f"{path}:{lineno}: duplicate id {rid!r} (first on line {seen[rid]})")
+                    raise DataError(
+                        f"{path}:{lineno}: duplicate id {rid!r} (first on line {seen[rid]})"
+                    )
                 seen[rid] = lineno
             records.append(rec)
     return records

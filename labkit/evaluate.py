@@ -28,7 +28,9 @@ def doc_rankings(retriever, questions: Sequence[dict], depth: int = 40, filters=
     return {q["id"]: dedupe_doc_ids([h["doc_id"] for h in hs]) for q, hs in zip(questions, hits)}
 
 
-def retrieval_scores(retriever, questions: Sequence[dict], ks=(1, 3, 5, 10), depth: int = 40) -> dict:
+def retrieval_scores(
+    retriever, questions: Sequence[dict], ks=(1, 3, 5, 10), depth: int = 40
+) -> dict:
     """Per-question retrieval metrics at document level (only questions with gold articles)."""
     answerable = [q for q in questions if q["gold_ids"]]
     run = doc_rankings(retriever, answerable, depth)
@@ -36,14 +38,18 @@ def retrieval_scores(retriever, questions: Sequence[dict], ks=(1, 3, 5, 10), dep
     return score_queries(run, qrels, ks=ks)
 
 
-def retrieval_table(retrievers: Mapping[str, object], questions: Sequence[dict], ks=(1, 3, 5, 10)) -> dict:
+def retrieval_table(
+    retrievers: Mapping[str, object], questions: Sequence[dict], ks=(1, 3, 5, 10)
+) -> dict:
     """{retriever name: {metric: mean}} over the answerable questions; metric keys as in
     :func:`labkit.metrics.score_queries` (recall@k, mrr@10, ndcg@10), rounded to 4 places."""
     table = {}
     for name, r in retrievers.items():
         per_q = retrieval_scores(r, questions, ks)
         keys = next(iter(per_q.values())).keys()
-        table[name] = {m: round(sum(row[m] for row in per_q.values()) / len(per_q), 4) for m in keys}
+        table[name] = {
+            m: round(sum(row[m] for row in per_q.values()) / len(per_q), 4) for m in keys
+        }
     return table
 
 
@@ -65,7 +71,9 @@ def score_answers(questions: Sequence[dict], results: Sequence[dict]) -> list[di
                 "id": q["id"],
                 "type": q["type"],
                 "answerable": answerable,
-                "correct": answerable and not refused and answer_contains(r["text"], q["must_contain"]),
+                "correct": answerable
+                and not refused
+                and answer_contains(r["text"], q["must_contain"]),
                 "refused": refused,
                 "cited": bool(cited_chunks),
                 "cited_correct": answerable
@@ -118,6 +126,10 @@ def calibrate_gate(answerable_scores, unanswerable_scores) -> dict:
         refused_ans = sum(s < t for s in ans) / len(ans)
         bal = (refused_una + 1 - refused_ans) / 2
         if best is None or bal > best["balanced_accuracy"]:
-            best = {"threshold": round(t, 4), "refusal_accuracy": round(refused_una, 4),
-                    "false_refusal": round(refused_ans, 4), "balanced_accuracy": round(bal, 4)}
+            best = {
+                "threshold": round(t, 4),
+                "refusal_accuracy": round(refused_una, 4),
+                "false_refusal": round(refused_ans, 4),
+                "balanced_accuracy": round(bal, 4),
+            }
     return best

@@ -281,6 +281,7 @@ def rag_answer(
     new_tokens, seconds.
     """
     retrieved = [list(retrieve_fn(q, k)) for q in queries]
+
     def relevance(q: str, ch: list[dict]) -> float:
         return gate_fn(q) if gate_fn is not None else max(c["score"] for c in ch)
 

@@ -137,7 +137,14 @@ class VectorIndex:
 
         ``index.copy(IndexConfig("hnsw"))`` compares index kinds without re-embedding anything.
         """
-        return VectorIndex(self.chunks, self.vectors.copy(), self.embedder_name, self.chunk_cfg, cfg or self.cfg, self.doc_hashes)
+        return VectorIndex(
+            self.chunks,
+            self.vectors.copy(),
+            self.embedder_name,
+            self.chunk_cfg,
+            cfg or self.cfg,
+            self.doc_hashes,
+        )
 
     @property
     def dim(self) -> int:
@@ -165,7 +172,9 @@ class VectorIndex:
         """
         q = np.ascontiguousarray(np.atleast_2d(query_vecs), dtype=np.float32)
         if q.shape[1] != self.dim:
-            raise IndexMismatchError(f"query vectors have dim {q.shape[1]}, index has dim {self.dim}")
+            raise IndexMismatchError(
+                f"query vectors have dim {q.shape[1]}, index has dim {self.dim}"
+            )
         return self.faiss.search(q, k)
 
     # --- updates ------------------------------------------------------------------------
@@ -201,7 +210,9 @@ class VectorIndex:
         self.delete_docs([d["id"] for d in changed])
         new_chunks = chunk_docs(changed, self.chunk_cfg, embedder.tokenizer)
         if new_chunks:
-            vecs = embed_texts(embedder, [embedding_text(c) for c in new_chunks], show_progress=show_progress)
+            vecs = embed_texts(
+                embedder, [embedding_text(c) for c in new_chunks], show_progress=show_progress
+            )
             self.chunks += new_chunks
             self.vectors = np.concatenate([self.vectors, vecs]) if len(self.vectors) else vecs
         self.doc_hashes.update({d["id"]: doc_hash(d) for d in changed})
@@ -234,17 +245,23 @@ class VectorIndex:
             raise FileNotFoundError(f"{path}: no manifest.json; not a labkit index folder")
         mf = json.loads(mf_path.read_text())
         if mf.get("format_version") != FORMAT_VERSION:
-            raise IndexMismatchError(f"{path}: index format {mf.get('format_version')}, expected {FORMAT_VERSION}; rebuild it")
+            raise IndexMismatchError(
+                f"{path}: index format {mf.get('format_version')}, expected {FORMAT_VERSION}; rebuild it"
+            )
         if embedder is not None and embedder_id(embedder) != mf["embedder"]:
             raise IndexMismatchError(
                 f"{path} was built with embedding model {mf['embedder']!r}, but you are querying with "
                 f"{embedder_id(embedder)!r}. Vectors from different models are not comparable: "
                 "rebuild the index with build_index(...) using this embedder, or load the original model."
             )
-        chunks = [json.loads(line) for line in (path / "chunks.jsonl").read_text().splitlines() if line]
+        chunks = [
+            json.loads(line) for line in (path / "chunks.jsonl").read_text().splitlines() if line
+        ]
         vectors = np.load(path / "vectors.npy")
         if vectors.shape != (mf["n_chunks"], mf["dim"]) or len(chunks) != mf["n_chunks"]:
-            raise IndexMismatchError(f"{path}: files disagree with the manifest ({vectors.shape} vs {mf['n_chunks']} chunks)")
+            raise IndexMismatchError(
+                f"{path}: files disagree with the manifest ({vectors.shape} vs {mf['n_chunks']} chunks)"
+            )
         obj = cls.__new__(cls)
         obj.chunks, obj.vectors = chunks, vectors
         obj.embedder_name = mf["embedder"]
@@ -281,7 +298,9 @@ def build_index(
     cfg = cfg or IndexConfig()
     chunks = chunk_docs(docs, chunk_cfg, embedder.tokenizer)
     vecs = embed_texts(embedder, [embedding_text(c) for c in chunks], show_progress=show_progress)
-    return VectorIndex(chunks, vecs, embedder_id(embedder), chunk_cfg, cfg, {d["id"]: doc_hash(d) for d in docs})
+    return VectorIndex(
+        chunks, vecs, embedder_id(embedder), chunk_cfg, cfg, {d["id"]: doc_hash(d) for d in docs}
+    )
 
 
 def load_or_build_index(

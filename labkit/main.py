@@ -15,7 +15,6 @@ re-runs fast.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -40,7 +39,9 @@ def run(data_dir: str | Path | None = None, n_questions: int = 8, out: str | Pat
 
     t_all = _step("checking the data folder")
     counts = data.check_data_dir(data_dir)  # raises DataError before any model loads
-    print(f"    {counts['articles']} articles, {counts['facts']} facts, {counts['questions']} questions")
+    print(
+        f"    {counts['articles']} articles, {counts['facts']} facts, {counts['questions']} questions"
+    )
 
     from .evaluate import answer_metrics, retrieval_table
     from .generate import GenerationConfig, closed_book_answer, rag_answer
@@ -49,7 +50,9 @@ def run(data_dir: str | Path | None = None, n_questions: int = 8, out: str | Pat
     from .retrieve import BM25Retriever, DenseRetriever, HybridRetriever
 
     prof = env.setup()
-    print(f"    profile: {prof.name} (device={prof.device}, threads={prof.threads}, bf16={prof.bf16})")
+    print(
+        f"    profile: {prof.name} (device={prof.device}, threads={prof.threads}, bf16={prof.bf16})"
+    )
     for row in describe_models(prof):
         print(f"    {row['role']}: {row['name']} [{row['source']}]")
 
@@ -90,8 +93,14 @@ def run(data_dir: str | Path | None = None, n_questions: int = 8, out: str | Pat
         print(f"    {name:>11}: " + "  ".join(f"{m}={v:.3f}" for m, v in row.items()))
     _done(t)
 
-    metrics = {"profile": prof.as_dict(), "data": counts, "retrieval_dev": table, "answers": answers,
-               "n_questions": len(picked), "seconds": round(time.perf_counter() - t_all, 1)}
+    metrics = {
+        "profile": prof.as_dict(),
+        "data": counts,
+        "retrieval_dev": table,
+        "answers": answers,
+        "n_questions": len(picked),
+        "seconds": round(time.perf_counter() - t_all, 1),
+    }
     folder = _write_report(Path(out), metrics)
     print(f"==> report: {folder / 'report.md'}  (total {metrics['seconds']} s)")
     return metrics
@@ -117,9 +126,16 @@ def _write_report(out: Path, metrics: dict) -> Path:
     folder = out / time.strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_json(folder / "metrics.json", metrics)
-    lines = ["# Course kit: main job report", "", f"Profile: `{metrics['profile']['name']}`", "",
-             "## Retrieval (dev questions)", "", "| retriever | " + " | ".join(next(iter(metrics["retrieval_dev"].values()))) + " |",
-             "| --- |" + " --- |" * len(next(iter(metrics["retrieval_dev"].values())))]
+    lines = [
+        "# Course kit: main job report",
+        "",
+        f"Profile: `{metrics['profile']['name']}`",
+        "",
+        "## Retrieval (dev questions)",
+        "",
+        "| retriever | " + " | ".join(next(iter(metrics["retrieval_dev"].values()))) + " |",
+        "| --- |" + " --- |" * len(next(iter(metrics["retrieval_dev"].values()))),
+    ]
     for name, row in metrics["retrieval_dev"].items():
         lines.append(f"| {name} | " + " | ".join(f"{v:.3f}" for v in row.values()) + " |")
     lines += ["", f"## Answers ({metrics['n_questions']} test questions)", ""]
@@ -132,8 +148,12 @@ def _write_report(out: Path, metrics: dict) -> Path:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data-dir", default=None, help="course data folder (default: datasets/ in the repo)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--data-dir", default=None, help="course data folder (default: datasets/ in the repo)"
+    )
     ap.add_argument("--questions", type=int, default=8, help="how many test questions to answer")
     ap.add_argument("--out", default=str(env.ROOT / "runs"), help="where run folders go")
     args = ap.parse_args(argv)

@@ -335,7 +335,9 @@ def _main(argv=None) -> int:
     from .env import setup
 
     ap = argparse.ArgumentParser(description=_main.__doc__)
-    ap.add_argument("--prepare", action="store_true", help="resolve every role now (converts the GGUF once)")
+    ap.add_argument(
+        "--prepare", action="store_true", help="resolve every role now (converts the GGUF once)"
+    )
     args = ap.parse_args(argv)
     prof = setup()
     missing = 0

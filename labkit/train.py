@@ -546,8 +546,11 @@ def _check_base(meta: dict, folder: Path, profile: Profile) -> None:
         )
 
 
-def load_adapter(adapter_dir: str | Path, quant: str = "none", profile: Profile | None = None):
-    """Base generator (``load_generator(quant)``) + the adapter, eval mode; returns ``(model, tok)``.
+def load_adapter(
+    adapter_dir: str | Path, quant: str = "none", profile: Profile | None = None, dtype=None
+):
+    """Base generator (``load_generator(quant, dtype=dtype)``) + the adapter, eval mode; returns
+    ``(model, tok)``. quant "none" keeps the profile's dtype (bf16 on this CPU) unless ``dtype``.
 
     Refuses (ValueError) an adapter whose metadata names another base model than the one this
     profile resolves, e.g. an adapter trained on the GPU's 1.7B model loaded on the CPU's 135M.
@@ -560,7 +563,7 @@ def load_adapter(adapter_dir: str | Path, quant: str = "none", profile: Profile 
     folder = _adapter_folder(adapter_dir)
     meta = read_adapter_meta(folder)
     _check_base(meta, folder, profile)
-    base, tok = load_generator(quant, profile)
+    base, tok = load_generator(quant, profile, dtype=dtype)
     model = PeftModel.from_pretrained(base, str(folder), is_trainable=False)
     model.eval()
     model.labkit_model = base.labkit_model

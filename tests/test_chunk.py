@@ -68,13 +68,19 @@ def test_word_piece_tokenizer_counts(minilm_tokenizer):
     cfg = ChunkConfig("fixed", size=24, overlap=0)
     pieces = chunk_text(DOC["body"], cfg, minilm_tokenizer)
     for p in pieces:
-        n = len(minilm_tokenizer(DOC["body"][p["start"] : p["end"]], add_special_tokens=False)["input_ids"])
+        n = len(
+            minilm_tokenizer(DOC["body"][p["start"] : p["end"]], add_special_tokens=False)[
+                "input_ids"
+            ]
+        )
         assert n <= 24 + 2  # re-tokenising a slice can merge/split a piece at the edges
 
 
 def test_embedding_text_adds_title_once():
     chunks = chunk_docs([DOC], ChunkConfig("headings", size=200, overlap=0))
-    assert embedding_text(chunks[0]).count("Refund policy") == 1  # first chunk starts with "# Refund policy"
+    assert (
+        embedding_text(chunks[0]).count("Refund policy") == 1
+    )  # first chunk starts with "# Refund policy"
     assert embedding_text(chunks[1]).startswith("Refund policy\n")
 
 

@@ -5,8 +5,20 @@ import pytest
 from labkit.evaluate import answer_metrics, calibrate_gate, retrieval_table, score_answers
 
 QS = [
-    {"id": "q1", "question": "q?", "type": "single", "gold_ids": ["kb-a"], "must_contain": ["43 days"]},
-    {"id": "q2", "question": "q?", "type": "single", "gold_ids": ["kb-b"], "must_contain": ["24.85"]},
+    {
+        "id": "q1",
+        "question": "q?",
+        "type": "single",
+        "gold_ids": ["kb-a"],
+        "must_contain": ["43 days"],
+    },
+    {
+        "id": "q2",
+        "question": "q?",
+        "type": "single",
+        "gold_ids": ["kb-b"],
+        "must_contain": ["24.85"],
+    },
     {"id": "q3", "question": "q?", "type": "unanswerable", "gold_ids": [], "must_contain": []},
     {"id": "q4", "question": "q?", "type": "unanswerable", "gold_ids": [], "must_contain": []},
 ]
@@ -16,10 +28,34 @@ BAD = {"doc_id": "kb-z", "text": "Something else."}
 
 def test_answer_metrics_hand_case():
     results = [
-        {"text": "Within 43 days [1].", "cited_chunks": [GOOD], "chunks": [GOOD], "prompt_tokens": 100, "seconds": 1.0},
-        {"text": "It costs 99.", "cited_chunks": [BAD], "chunks": [BAD], "prompt_tokens": 100, "seconds": 1.0},
-        {"text": "I don't know", "cited_chunks": [], "chunks": [], "prompt_tokens": 50, "seconds": 0.0},
-        {"text": "Yes, in Singapore.", "cited_chunks": [], "chunks": [BAD], "prompt_tokens": 50, "seconds": 0.0},
+        {
+            "text": "Within 43 days [1].",
+            "cited_chunks": [GOOD],
+            "chunks": [GOOD],
+            "prompt_tokens": 100,
+            "seconds": 1.0,
+        },
+        {
+            "text": "It costs 99.",
+            "cited_chunks": [BAD],
+            "chunks": [BAD],
+            "prompt_tokens": 100,
+            "seconds": 1.0,
+        },
+        {
+            "text": "I don't know",
+            "cited_chunks": [],
+            "chunks": [],
+            "prompt_tokens": 50,
+            "seconds": 0.0,
+        },
+        {
+            "text": "Yes, in Singapore.",
+            "cited_chunks": [],
+            "chunks": [BAD],
+            "prompt_tokens": 50,
+            "seconds": 0.0,
+        },
     ]
     m = answer_metrics(QS, results)
     assert m["answer_accuracy"] == 0.5
@@ -39,7 +75,9 @@ def test_gated_counts_as_refusal_and_refusal_is_never_correct():
         {"text": "y"},
     ]
     m = answer_metrics(QS, results)
-    assert m["answer_accuracy"] == 0.0 and m["false_refusal"] == 1.0 and m["refusal_accuracy"] == 0.5
+    assert (
+        m["answer_accuracy"] == 0.0 and m["false_refusal"] == 1.0 and m["refusal_accuracy"] == 0.5
+    )
 
 
 def test_calibrate_gate_separable_and_overlapping():

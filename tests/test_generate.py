@@ -2,10 +2,10 @@ import pytest
 import torch
 
 from labkit.generate import (
-    attribute,
     REFUSAL,
     GenerationConfig,
     answer_contains,
+    attribute,
     build_closed_book_messages,
     build_rag_messages,
     closed_book_answer,

@@ -4,22 +4,52 @@ import numpy as np
 import pytest
 
 import labkit.index as index_mod
-from labkit.index import IndexConfig, IndexMismatchError, VectorIndex, build_index, load_or_build_index
 from labkit.chunk import ChunkConfig
+from labkit.index import (
+    IndexConfig,
+    IndexMismatchError,
+    VectorIndex,
+    build_index,
+    load_or_build_index,
+)
 
 TOPICS = [
-    ("Refund window", "Customers can ask for a refund within 21 days of purchase by opening a billing ticket."),
-    ("API rate limits", "The public API accepts 1,800 requests per minute per workspace before returning error 429."),
-    ("Single sign-on", "SAML single sign-on is available on the Grove plan and above, configured by an owner."),
-    ("Data residency", "Workspaces can be hosted in Frankfurt or Montreal; the region is chosen at creation."),
-    ("Slack integration", "The Slack integration posts board updates to a channel every 5 minutes."),
-    ("Error NB-4217", "Error NB-4217 means an automation exceeded its monthly run quota; upgrade or wait for reset."),
-    ("Audit log", "Audit log entries are kept for 400 days on Enterprise and 90 days on other plans."),
-    ("File uploads", "A single file upload may be at most 750 MB; larger files must be split or linked."),
+    (
+        "Refund window",
+        "Customers can ask for a refund within 21 days of purchase by opening a billing ticket.",
+    ),
+    (
+        "API rate limits",
+        "The public API accepts 1,800 requests per minute per workspace before returning error 429.",
+    ),
+    (
+        "Single sign-on",
+        "SAML single sign-on is available on the Grove plan and above, configured by an owner.",
+    ),
+    (
+        "Data residency",
+        "Workspaces can be hosted in Frankfurt or Montreal; the region is chosen at creation.",
+    ),
+    (
+        "Slack integration",
+        "The Slack integration posts board updates to a channel every 5 minutes.",
+    ),
+    (
+        "Error NB-4217",
+        "Error NB-4217 means an automation exceeded its monthly run quota; upgrade or wait for reset.",
+    ),
+    (
+        "Audit log",
+        "Audit log entries are kept for 400 days on Enterprise and 90 days on other plans.",
+    ),
+    (
+        "File uploads",
+        "A single file upload may be at most 750 MB; larger files must be split or linked.",
+    ),
 ]
 
 
-def _docs(n=len(TOPICS)):
+def _docs():
     return [
         {
             "id": f"kb-t-{i:03d}",
@@ -29,7 +59,7 @@ def _docs(n=len(TOPICS)):
             "access": "internal" if i == 3 else "public",
             "version": 1,
         }
-        for i, (t, b) in enumerate(TOPICS[:n])
+        for i, (t, b) in enumerate(TOPICS)
     ]
 
 
@@ -43,7 +73,9 @@ def test_own_text_retrieves_itself_first(small_index, embedder):
 
     vecs = embed_texts(embedder, [c["text"] for c in small_index.chunks], show_progress=False)
     _, pos = small_index.search(vecs, 1)
-    own = [small_index.chunks[p]["text"] == c["text"] for p, c in zip(pos[:, 0], small_index.chunks)]
+    own = [
+        small_index.chunks[p]["text"] == c["text"] for p, c in zip(pos[:, 0], small_index.chunks)
+    ]
     assert np.mean(own) == 1.0
 
 
@@ -65,7 +97,9 @@ def test_save_load_roundtrip(small_index, embedder, tmp_path):
 
 def test_refuses_other_embedding_model(small_index, embedder, tmp_path, monkeypatch):
     small_index.save(tmp_path / "idx")
-    monkeypatch.setattr(index_mod, "embedder_id", lambda m: "sentence-transformers/all-mpnet-base-v2")
+    monkeypatch.setattr(
+        index_mod, "embedder_id", lambda m: "sentence-transformers/all-mpnet-base-v2"
+    )
     with pytest.raises(IndexMismatchError, match="all-MiniLM-L6-v2.*all-mpnet-base-v2"):
         VectorIndex.load(tmp_path / "idx", embedder)
 

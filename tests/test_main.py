@@ -30,7 +30,10 @@ def test_malformed_data_names_file_and_line(tmp_path, capsys):
 def test_cli_entry_point_reports_errors_without_traceback(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "labkit.main", "--data-dir", str(tmp_path)],
-        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "file not found" in proc.stderr

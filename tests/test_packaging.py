@@ -28,7 +28,9 @@ def _conda():
 
 def test_same_packages():
     py, conda = _pyproject(), _conda()
-    assert set(py) == set(conda), f"only in pyproject: {set(py) - set(conda)}; only in environment.yml: {set(conda) - set(py)}"
+    assert set(py) == set(conda), (
+        f"only in pyproject: {set(py) - set(conda)}; only in environment.yml: {set(conda) - set(py)}"
+    )
 
 
 def test_same_version_bounds():
@@ -37,5 +39,14 @@ def test_same_version_bounds():
 
 
 def test_required_packages_present():
-    required = {"jupyterlab", "transformers", "peft", "bitsandbytes", "faiss-cpu", "sentence-transformers", "ipywidgets", "nbval"}
+    required = {
+        "jupyterlab",
+        "transformers",
+        "peft",
+        "bitsandbytes",
+        "faiss-cpu",
+        "sentence-transformers",
+        "ipywidgets",
+        "nbval",
+    }
     assert required <= set(_pyproject())

@@ -35,6 +35,16 @@ def _rec(i: int, reply: str | None = None) -> dict:
 RECORDS = [_rec(i) for i in range(4)]
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    """Train on one torch thread: on the shared 2-core box, 2 threads made a 3-step run 14x
+    slower (61.6 s vs 4.5 s) as the OpenMP workers fought other jobs for the cores."""
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(old)
+
+
 def _cfg(**kw) -> T.QLoRAConfig:
     base = dict(max_len=96, batch_size=2, logging_steps=1, warmup_ratio=0.0, save_steps=2)
     return T.QLoRAConfig(**{**base, **kw})
@@ -297,18 +307,18 @@ def test_adapter_save_is_atomic(trained, tmp_path, profile, monkeypatch):
 @pytest.mark.slow
 def test_load_adapter_and_merge_agree(trained, profile):
     out, _ = trained
-    peft_model, tok = T.load_adapter(out, quant="none", profile=profile)
+    peft_model, tok = T.load_adapter(out, "none", profile, dtype=torch.float32)
     assert not peft_model.training
     merged = T.merge_for_serving(out, profile, dtype=torch.float32)
     assert type(merged).__name__ == "LlamaForCausalLM" and not hasattr(merged, "peft_config")
     enc = tok(["Subject: invoice 9\nMy invoice is wrong."], return_tensors="pt")
     with torch.no_grad():
-        a = peft_model.float()(**enc).logits
+        a = peft_model(**enc).logits
         b = merged(**enc).logits
         base = peft_model.get_base_model()
         with peft_model.disable_adapter():
             c = base(**enc).logits
-    assert torch.allclose(a, b, atol=2e-3), float((a - b).abs().max())
+    assert torch.allclose(a, b, atol=1e-3), float((a - b).abs().max())
     assert (a - c).abs().max() > 1e-3  # the adapter changes the outputs
 
 
