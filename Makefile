@@ -16,13 +16,13 @@ demo: setup
 	$(PY) -m labkit.main $(ARGS)
 
 test: setup
-	$(PY) -m pytest tests $(NOTEBOOKS) --nbval --sanitize-with tests/nbval_sanitize.cfg --durations=15 $(ARGS)
+	$(PY) -m pytest tests $(NOTEBOOKS) --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --durations=15 $(ARGS)
 
 unit: setup
 	$(PY) -m pytest tests $(ARGS)
 
 nbval: setup
-	$(PY) -m pytest $(NOTEBOOKS) --nbval --sanitize-with tests/nbval_sanitize.cfg $(ARGS)
+	$(PY) -m pytest $(NOTEBOOKS) --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(ARGS)
 
 # Re-execute the notebooks in place (after changing labkit or data), then commit them with outputs.
 notebooks: setup

@@ -60,6 +60,9 @@ __all__ = [
     "check_tone",
     "behaviour_metrics",
     "few_shot_messages",
+    "pick_shots",
+    "without_system",
+    "item_correct",
 ]
 
 CATEGORIES = ["billing", "bug", "account", "integration", "how-to", "security"]
@@ -285,3 +288,43 @@ def few_shot_messages(ticket: dict, shots: Sequence[dict] = ()) -> list[dict]:
         msgs += [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]
     msgs.append({"role": "user", "content": _user_and_answer(ticket)[0]})
     return msgs
+
+
+def without_system(records: Sequence[dict], keep_answer: bool = True) -> list[dict]:
+    """Chat records with the system turn removed (and the assistant turn too, if not
+    ``keep_answer``): the tuned model is trained and served on the ticket alone, because the
+    policy the system prompt spells out is what fine-tuning moves into the weights.
+    Introduced in notebooks/04_qlora_finetuning.ipynb.
+    """
+    out = []
+    for r in records:
+        msgs = [m for m in r["messages"] if m["role"] != "system"]
+        if not keep_answer:
+            msgs = [m for m in msgs if m["role"] != "assistant"]
+        out.append(dict(r, messages=msgs))
+    return out
+
+
+def pick_shots(records: Sequence[dict], k: int = 3) -> list[dict]:
+    """``k`` few-shot examples from ``records`` (train split), each of a different category,
+    taken in file order so the prompt is deterministic."""
+    shots, seen = [], set()
+    for r in records:
+        cat = _gold(r)[0]["category"]
+        if cat not in seen:
+            shots.append(r)
+            seen.add(cat)
+        if len(shots) == k:
+            break
+    return shots
+
+
+def item_correct(example: dict, output: str) -> bool:
+    """One held-out item judged as a whole: valid JSON, category, priority and escalate all
+    right, and every tone rule kept. The per-item outcome the promotion gate's paired test uses."""
+    gold, name = _gold(example)
+    pred = parse_response(output)
+    if pred is None:
+        return False
+    fields_ok = all(pred[k] == gold[k] for k in ("category", "priority", "escalate"))
+    return fields_ok and all(check_tone(pred["reply"], name).values())

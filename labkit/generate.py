@@ -27,6 +27,7 @@ __all__ = [
     "answer_contains",
     "rag_answer",
     "closed_book_answer",
+    "apply_gate",
 ]
 
 REFUSAL = "I don't know"
@@ -344,3 +345,17 @@ def closed_book_answer(
         }
         for q, g in zip(queries, gens, strict=True)
     ]
+
+
+def apply_gate(results: Sequence[dict], scores: Sequence[float], min_score: float) -> list[dict]:
+    """The refusal gate applied after the fact: same as ``rag_answer(min_score=...)`` without
+    generating again. Results whose relevance score is below ``min_score`` become refusals
+    (``gated=True``, no citations, 0 tokens); the others are kept as they are.
+    """
+    out = []
+    for r, s in zip(results, scores, strict=True):
+        if s < min_score:
+            r = dict(r, text=REFUSAL, citations=[], citation_source=None, cited_chunks=[],
+                     gated=True, prompt_tokens=0, new_tokens=0, seconds=0.0)
+        out.append(r)
+    return out

@@ -413,6 +413,19 @@ def make_trainer(
     )
     if not progress:
         trainer.remove_callback(PrinterCallback)
+    # TRL silently drops rows whose completion lies wholly beyond max_length (prompt too long).
+    kept = len(trainer.train_dataset)
+    if kept == 0:
+        raise ValueError(
+            f"no training example fits max_len={cfg.max_len}: every prompt is that long or longer, "
+            "so no reply token is left to learn. Raise QLoRAConfig.max_len."
+        )
+    if kept < len(train_records):
+        warnings.warn(
+            f"{len(train_records) - kept} of {len(train_records)} examples dropped: their prompt "
+            f"fills max_len={cfg.max_len} tokens. Raise QLoRAConfig.max_len.",
+            stacklevel=2,
+        )
     # TRL casts a quantised model's LoRA weights to bf16 (peft#2889 workaround). bf16 keeps 8
     # mantissa bits: an Adam step of ~lr=2e-4 on a weight of ~0.04 is below its resolution and
     # rounds away, and fp16 GradScaler refuses half-precision master weights. Keep them fp32
@@ -474,6 +487,7 @@ def train_adapter(
         "profile": profile.name,
         "data_sha256": data_hash,
         "n_train": len(train_records),
+        "n_train_used": len(trainer.train_dataset),  # after TRL dropped over-long prompts
         "config": cfg.to_dict(),
         "compute_dtype": _compute_dtype(cfg, profile),
         "gradient_checkpointing": _use_gc(cfg, profile),

@@ -198,3 +198,24 @@ def test_few_shot_messages():
         bh.few_shot_messages(
             target, [{"id": "x", "customer": "A", "plan": "Team", "subject": "s", "body": "b"}]
         )
+
+
+def test_without_system_pick_shots_item_correct():
+    from labkit import behaviour, data
+
+    train = data.load_behaviour("train")
+    stripped = behaviour.without_system(train[:3])
+    assert [m["role"] for m in stripped[0]["messages"]] == ["user", "assistant"]
+    assert [m["role"] for m in behaviour.without_system(train[:1], keep_answer=False)[0]["messages"]] == ["user"]
+    assert train[0]["messages"][0]["role"] == "system"  # the input is not modified
+    shots = behaviour.pick_shots(train, k=3)
+    cats = {behaviour.parse_response(s["messages"][-1]["content"])["category"] for s in shots}
+    assert len(shots) == 3 and len(cats) == 3
+    gold = train[0]["messages"][-1]["content"]
+    assert behaviour.item_correct(train[0], gold)
+    label = behaviour.parse_response(gold)
+    flipped = behaviour.format_label(dict(label, escalate=not label["escalate"]))
+    assert not behaviour.item_correct(train[0], flipped)
+    rude = behaviour.format_label(dict(label, reply=label["reply"] + " Thanks!"))
+    assert not behaviour.item_correct(train[0], rude)
+    assert not behaviour.item_correct(train[0], "not json")

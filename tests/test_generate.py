@@ -217,3 +217,12 @@ def test_rag_answer_end_to_end(generator):
     ]
     closed = closed_book_answer(["How long do refunds take?"], model, tok, cfg)
     assert set(closed[0]) == set(out[0]) and not closed[0]["gated"] and closed[0]["chunks"] == []
+
+
+def test_apply_gate_turns_low_scores_into_refusals():
+    from labkit.generate import apply_gate
+
+    res = [{"text": "43 days [1]", "citations": [1], "cited_chunks": [{}], "prompt_tokens": 9}] * 2
+    out = apply_gate(res, [0.9, 0.1], 0.5)
+    assert out[0] is res[0]
+    assert out[1]["gated"] and is_refusal(out[1]["text"]) and out[1]["citations"] == []

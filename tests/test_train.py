@@ -35,10 +35,11 @@ def _rec(i: int, reply: str | None = None) -> dict:
 RECORDS = [_rec(i) for i in range(4)]
 
 
-@pytest.fixture(autouse=True, scope="module")
+@pytest.fixture(autouse=True)
 def _one_thread():
     """Train on one torch thread: on the shared 2-core box, 2 threads made a 3-step run 14x
-    slower (61.6 s vs 4.5 s) as the OpenMP workers fought other jobs for the cores."""
+    slower (61.6 s vs 4.5 s) as the OpenMP workers fought other jobs for the cores. Per test,
+    because the session ``profile`` fixture (labkit.setup) sets 2 threads when first used."""
     old = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
@@ -116,6 +117,7 @@ def test_load_adapter_refuses_other_base_model(tmp_path, profile):
 
 @pytest.fixture(scope="module")
 def qlora(profile):
+    torch.set_num_threads(1)
     return T.load_for_training(_cfg(dropout=0.0), profile)
 
 
@@ -179,7 +181,7 @@ def test_nf4_lora_model_is_frozen_small_and_gets_real_gradients(qlora):
             for _, p in params:
                 p -= sign * eps * p.grad
     slope = (f[0] - f[1]) / (2 * eps)  # directional derivative along g, predicted = |g|^2
-    assert slope == pytest.approx(gnorm**2, rel=0.25)
+    assert slope == pytest.approx(gnorm**2, rel=0.15)  # fresh: 0.96; repacked model: 0.70
     model.zero_grad()
 
 
@@ -229,6 +231,12 @@ def test_completion_only_labels_and_loss_falls(tmp_path, profile):
     assert losses[-1] < 0.5 * losses[0], losses
 
 
+@pytest.mark.slow
+def test_prompt_longer_than_max_len_is_refused(tmp_path, profile):
+    with pytest.raises(ValueError, match="max_len"):
+        T.make_trainer(RECORDS[:2], _cfg(max_len=16), tmp_path / "ck", profile, progress=False)
+
+
 class _Crash(RuntimeError):
     pass
 
@@ -236,6 +244,7 @@ class _Crash(RuntimeError):
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory, profile):
     """An uninterrupted 4-step run (checkpoints every 2 steps)."""
+    torch.set_num_threads(1)  # module fixtures run before the per-test _one_thread
     out = tmp_path_factory.mktemp("adapter_run")
     meta = T.train_adapter(RECORDS, _cfg(max_steps=4), out, profile, progress=False)
     return out, meta
