@@ -114,8 +114,11 @@ def _quiet_libraries() -> None:
     Our own progress bars (embedding, generation, training) are unaffected.
     """
     import logging
+    import warnings
 
     logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
+    # peft asks transformers 5 for a renamed attribute; harmless, and it prints a file path.
+    warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()

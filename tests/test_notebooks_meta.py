@@ -1,0 +1,41 @@
+"""House rules for the notebooks (cheap checks; nbval itself re-runs them and compares outputs)."""
+
+import json
+
+import pytest
+
+from labkit.env import ROOT
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _code_cells(path):
+    nb = json.loads(path.read_text())
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_notebooks_exist_in_order():
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(len(numbers))) and len(numbers) >= 4
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_starts_with_the_one_setup_call(path):
+    first = "".join(_code_cells(path)[0]["source"])
+    assert first.startswith("import labkit") and "labkit.setup(" in first
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_with_outputs_and_without_errors(path):
+    cells = _code_cells(path)
+    assert all(c.get("execution_count") for c in cells), "every code cell was executed"
+    assert all(o.get("output_type") != "error" for c in cells for o in c.get("outputs", []))
+    assert sum(bool(c.get("outputs")) for c in cells) >= len(cells) * 0.6
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_ignore_markers_are_few_and_exact(path):
+    cells = _code_cells(path)
+    ignored = ["".join(c["source"]).splitlines()[0] for c in cells if "NBVAL_IGNORE_OUTPUT" in "".join(c["source"])]
+    assert all(line.strip() == "# NBVAL_IGNORE_OUTPUT" for line in ignored), "nbval only honours the exact marker line"
+    assert len(ignored) <= len(cells) // 3
