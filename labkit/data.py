@@ -172,17 +172,34 @@ def check_data_dir(data_dir: str | Path | None = None) -> dict:
     data_dir = Path(data_dir or DATA_DIR)
     if not data_dir.is_dir():
         raise DataError(f"{data_dir}: data folder not found (expected datasets/ from the repo)")
+    from .update import load_changes
+
     arts = load_articles("v1", data_dir)
     facts = load_facts("v1", data_dir)
     qs = load_questions(None, data_dir)
-    return {"articles": len(arts), "facts": len(facts), "questions": len(qs)}
+    load_articles("v2", data_dir)
+    load_facts("v2", data_dir)
+    tickets = load_tickets(None, data_dir)
+    behaviour = load_behaviour("train", data_dir) + load_behaviour("eval", data_dir)
+    if [t["id"] for t in tickets] != [b["id"] for b in behaviour]:
+        raise DataError(
+            f"{data_dir / 'tickets'}: tickets.jsonl and behaviour_*.jsonl disagree on ids"
+        )
+    changes = load_changes(data_dir)
+    return {
+        "articles": len(arts),
+        "facts": len(facts),
+        "questions": len(qs),
+        "tickets": len(tickets),
+        "changed_facts": len(changes),
+    }
 
 
 # --------------------------------------------------------------------------------------------
 # Fine-tuning data (notebooks 04-05; files described in datasets/DATASHEET.md)
 # --------------------------------------------------------------------------------------------
 
-__all__ += ["load_behaviour", "load_factqa", "load_general_qa", "load_general_text"]
+__all__ += ["load_behaviour", "load_tickets", "load_factqa", "load_general_qa", "load_general_text"]
 
 _MESSAGE = {
     "type": "object",
@@ -225,6 +242,38 @@ SCHEMAS["general_qa"] = {
     },
     "additionalProperties": False,
 }
+SCHEMAS["ticket"] = {
+    "type": "object",
+    "required": [
+        "id",
+        "customer",
+        "plan",
+        "subject",
+        "body",
+        "category",
+        "priority",
+        "escalate",
+        "reply",
+        "fact_ids",
+        "split",
+    ],
+    "properties": {
+        "id": _ID,
+        "customer": _TEXT,
+        "plan": _TEXT,
+        "subject": _TEXT,
+        "body": _TEXT,
+        "category": _TEXT,
+        "priority": _TEXT,
+        "escalate": {"type": "boolean"},
+        "reply": _TEXT,
+        "fact_ids": {"type": "array", "items": _ID},
+        "scenario": _TEXT,
+        "signals": {"type": "array", "items": _TEXT},
+        "split": {"enum": ["train", "eval"]},
+    },
+    "additionalProperties": False,
+}
 
 
 def _check_split(split: str, allowed: tuple[str, ...]) -> None:
@@ -237,6 +286,15 @@ def load_behaviour(split: str = "train", data_dir: str | Path | None = None) -> 
     _check_split(split, ("train", "eval"))
     path = Path(data_dir or DATA_DIR) / "tickets" / f"behaviour_{split}.jsonl"
     return load_jsonl(path, "chat")
+
+
+def load_tickets(split: str | None = None, data_dir: str | Path | None = None) -> list[dict]:
+    """The raw support tickets (labels, gold reply, the ``fact_ids`` the reply states), of the
+    ``train`` or ``eval`` split or both (None). Same order and ids as :func:`load_behaviour`."""
+    if split is not None:
+        _check_split(split, ("train", "eval"))
+    rows = load_jsonl(Path(data_dir or DATA_DIR) / "tickets" / "tickets.jsonl", "ticket")
+    return [r for r in rows if split is None or r["split"] == split]
 
 
 def load_factqa(split: str = "train", data_dir: str | Path | None = None) -> list[dict]:

@@ -118,7 +118,9 @@ def _quiet_libraries() -> None:
 
     logging.getLogger("bitsandbytes.backends.cpu.ops").setLevel(logging.ERROR)
     # peft asks transformers 5 for a renamed attribute; harmless, and it prints a file path.
-    warnings.filterwarnings("ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning)
+    warnings.filterwarnings(
+        "ignore", message=".*is_gradient_checkpointing.*", category=FutureWarning
+    )
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()

@@ -355,7 +355,16 @@ def apply_gate(results: Sequence[dict], scores: Sequence[float], min_score: floa
     out = []
     for r, s in zip(results, scores, strict=True):
         if s < min_score:
-            r = dict(r, text=REFUSAL, citations=[], citation_source=None, cited_chunks=[],
-                     gated=True, prompt_tokens=0, new_tokens=0, seconds=0.0)
+            r = dict(
+                r,
+                text=REFUSAL,
+                citations=[],
+                citation_source=None,
+                cited_chunks=[],
+                gated=True,
+                prompt_tokens=0,
+                new_tokens=0,
+                seconds=0.0,
+            )
         out.append(r)
     return out

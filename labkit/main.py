@@ -1,20 +1,24 @@
-"""The main job (``make demo``): the course's RAG pipeline end to end on the embedded defaults.
+"""The main job (``make demo``): the course's whole experiment, end to end, on the embedded defaults.
 
-    python -m labkit.main [--data-dir datasets] [--questions 8] [--out runs]
+    python -m labkit.main [--data-dir datasets] [--tickets 32] [--out runs]
 
-1. validates the data folder (a missing or malformed file stops here, before any heavy work);
+1. validates the data folder (a missing or malformed file stops here, before any model loads);
 2. builds (or reuses) the help-center index;
-3. evaluates dense, BM25 and hybrid retrieval on the dev questions;
-4. answers a handful of test questions closed-book and with RAG, printing answers and citations;
-5. writes ``report.md`` and ``metrics.json`` into a fresh run folder.
+3. evaluates dense, BM25 and hybrid retrieval on the dev questions (notebook 02);
+4. trains (or reuses) the QLoRA ticket-triage adapter (notebook 04; ~6.5 min on 2 CPU cores);
+5. the four-way table: base, RAG only, fine-tuned only, hybrid, on held-out tickets (notebook 06);
+6. the knowledge update: v2 snapshot re-indexed, changed facts checked fresh/stale (notebook 07);
+7. writes ``report.md``, ``metrics.json`` and PNG plots into a fresh run folder.
 
-Each step prints what it does and how long it took; caches under ``.labkit_cache/`` make
-re-runs fast.
+Caches under ``.labkit_cache/`` (index, adapter, and each step's answers keyed by everything
+they depend on) make a re-run take about a minute; ``make clean`` forgets them.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import sys
 import time
 from pathlib import Path
@@ -33,21 +37,45 @@ def _done(t0: float) -> None:
     print(f"    ({time.perf_counter() - t0:.1f} s)", flush=True)
 
 
-def run(data_dir: str | Path | None = None, n_questions: int = 8, out: str | Path = "runs") -> dict:
-    """Run the pipeline; returns the metrics dict also written to ``metrics.json``."""
+def _cached(name: str, key: dict, compute):
+    """``compute()``'s JSON result, reused when a previous run had exactly this ``key``.
+
+    The key holds everything the result depends on (data hashes, adapter, settings) plus the
+    source of the modules that produce it, so a code change recomputes too.
+    """
+    from .store import atomic_write_json
+
+    src = "".join(
+        (Path(__file__).parent / m).read_text()
+        for m in ("generate.py", "hybrid.py", "behaviour.py", "update.py")
+    )
+    digest = hashlib.sha256(
+        json.dumps([key, src], sort_keys=True, default=str).encode()
+    ).hexdigest()[:16]
+    path = env.cache_dir("main") / f"{name}-{digest}.json"
+    if path.is_file():
+        print("    (reusing the answers of an earlier run with the same inputs)")
+        return json.loads(path.read_text())
+    result = compute()
+    atomic_write_json(path, result)
+    return result
+
+
+def run(data_dir: str | Path | None = None, n_tickets: int = 32, out: str | Path = "runs") -> dict:
+    """Run the experiment; returns the metrics dict also written to ``metrics.json``."""
     from . import data
 
     t_all = _step("checking the data folder")
     counts = data.check_data_dir(data_dir)  # raises DataError before any model loads
-    print(
-        f"    {counts['articles']} articles, {counts['facts']} facts, {counts['questions']} questions"
-    )
+    print("    " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
 
-    from .evaluate import answer_metrics, retrieval_table
-    from .generate import GenerationConfig, closed_book_answer, rag_answer
+    from . import course, hybrid, update
+    from .behaviour import format_ticket, pick_shots
+    from .evaluate import calibrate_gate, retrieval_table
     from .index import load_or_build_index
     from .models import describe_models, load_embedder, load_generator
     from .retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+    from .train import merge_for_serving
 
     prof = env.setup()
     print(
@@ -56,49 +84,171 @@ def run(data_dir: str | Path | None = None, n_questions: int = 8, out: str | Pat
     for row in describe_models(prof):
         print(f"    {row['role']}: {row['name']} [{row['source']}]")
 
-    t = _step("building or loading the index")
+    t = _step("building or loading the help-center index")
     docs = data.load_articles("v1", data_dir)
     embedder = load_embedder(prof)
+    t_index = time.perf_counter()
     index, reused = load_or_build_index("helpcenter-v1", docs, embedder)
-    print(f"    {index} ({'reused from cache' if reused else 'built'})")
+    print(
+        f"    {index} ({'reused from cache' if reused else f'built in {time.perf_counter() - t_index:.1f} s'})"
+    )
     _done(t)
 
     t = _step("evaluating retrieval on the dev questions")
     dense = DenseRetriever(index, embedder)
     sparse = BM25Retriever(index.chunks)
-    hybrid = HybridRetriever(dense, sparse)
     dev = [q for q in data.load_questions("dev", data_dir) if q["gold_ids"]]
-    table = retrieval_table({"dense": dense, "bm25": sparse, "hybrid": hybrid}, dev)
-    for name, row in table.items():
+    retrieval = retrieval_table(
+        {"dense": dense, "bm25": sparse, "hybrid": HybridRetriever(dense, sparse)}, dev
+    )
+    for name, row in retrieval.items():
         print(f"    {name:>6}: " + "  ".join(f"{m}={v:.3f}" for m, v in row.items()))
     _done(t)
 
-    t = _step(f"answering {n_questions} test questions, closed-book and with RAG")
-    test = data.load_questions("test", data_dir)
-    picked = _pick(test, n_questions)
-    model, tok = load_generator("none", prof)
-    cfg = GenerationConfig(progress=False)
-    queries = [q["question"] for q in picked]
-    closed = closed_book_answer(queries, model, tok, cfg)
-    rag = rag_answer(queries, lambda q, k: hybrid.search(q, k), model, tok, k=3, cfg=cfg)
-    for q, c, r in zip(picked, closed, rag):
-        print(f"\n    Q: {q['question']}\n    gold: {q['answer'] or '(not in the help center)'}")
-        print(f"    closed-book: {c['text'].strip()}")
-        print(f"    RAG:         {r['text'].strip()}")
-        for i, ch in enumerate(r["chunks"], 1):
-            print(f"        [{i}] {ch['doc_id']} - {ch['title']}")
-    answers = {"closed_book": answer_metrics(picked, closed), "rag": answer_metrics(picked, rag)}
-    print()
-    for name, row in answers.items():
-        print(f"    {name:>11}: " + "  ".join(f"{m}={v:.3f}" for m, v in row.items()))
+    t = _step("QLoRA: training the ticket-triage adapter (or reusing it)")
+    adapter_dir, meta = course.behaviour_adapter(prof)
+    loss = meta["loss_history"]
+    print(
+        f"    {meta['steps']} steps, loss {loss[0][1]:.2f} -> {loss[-1][1]:.2f}, trained in {meta['train_seconds']:.0f} s "
+        f"({meta['tokens_per_s']:.0f} tokens/s); trainable {meta['trainable']['share']:.2%} of the parameters"
+    )
+    _done(t)
+
+    t = _step(
+        f"four-way table on {n_tickets} held-out tickets: base, RAG only, fine-tuned only, hybrid"
+    )
+    facts = {f["id"]: f for f in data.load_facts("v1", data_dir)}
+    tickets = hybrid.one_per_scenario(data.load_tickets("eval", data_dir))[:n_tickets]
+    users = [format_ticket(x) for x in tickets]
+    una = [
+        hybrid.as_ticket(q["question"])
+        for q in data.load_questions("test", data_dir)
+        if q["type"] == "unanswerable"
+    ]
+    dev_una = [
+        hybrid.as_ticket(q["question"])
+        for q in data.load_questions("dev", data_dir)
+        if q["type"] == "unanswerable"
+    ]
+    train_tk = [format_ticket(x) for x in data.load_tickets("train", data_dir) if x["fact_ids"]][
+        :120
+    ]
+
+    def top_cosine(user: str) -> float:
+        return dense.search(hybrid.ticket_query(user), 1)[0]["score"]
+
+    gate = calibrate_gate([top_cosine(u) for u in train_tk], [top_cosine(u) for u in dev_una])
+    gated = [top_cosine(u) < gate["threshold"] for u in una]
+    retrieve = course.ticket_retriever(index, embedder)
+    base, tok = load_generator("none", prof)
+    tuned = merge_for_serving(adapter_dir, prof)
+    shots = pick_shots(data.load_behaviour("train", data_dir), k=1)
+    setups = hybrid.system_setups(base, tuned, retrieve, shots)
+
+    def four_way() -> dict:
+        rows = {}
+        for name, s in setups.items():
+            print(f"    {name} ...", flush=True)
+            outs = hybrid.answer_tickets(users, tok=tok, k=course.SOURCES_K, **s)
+            una_outs = hybrid.answer_tickets(una, tok=tok, k=course.SOURCES_K, **s)
+            rows[name] = hybrid.system_row(
+                tickets, outs, facts, una_outs, gated if "retrieve_fn" in s else None
+            )
+        return rows
+
+    key = {
+        "adapter": meta["data_sha256"],
+        "cfg": meta["config"],
+        "tickets": [x["id"] for x in tickets],
+        "index": index.doc_hashes,
+        "gate": gate,
+        "generator": meta["base_model"],
+    }
+    table = _cached("four_way", key, four_way)
+    _print_table(
+        table,
+        [
+            "answer_accuracy",
+            "citation_accuracy",
+            "refusal_unanswerable",
+            "json_validity",
+            "all_fields",
+            "tone_adherence",
+            "combined",
+            "prompt_tokens",
+            "latency_s",
+        ],
+    )
+    best_single = max(table["RAG only"]["combined"], table["fine-tuned only"]["combined"])
+    print(
+        f"    hybrid beats both single approaches on the combined score: {table['hybrid']['combined'] > best_single}"
+    )
+    _done(t)
+
+    t = _step("knowledge update: help center v1 -> v2")
+    changes = {c["fact_id"]: c for c in update.load_changes(data_dir)}
+    index_v2, stats = update.update_index(index, data.load_articles("v2", data_dir), embedder)
+    print(
+        f"    index updated in {stats['seconds']:.1f} s ({stats['updated']} articles changed, {stats['chunks_embedded']} chunks re-embedded)"
+    )
+    changed = [
+        x for x in data.load_tickets("eval", data_dir) if any(f in changes for f in x["fact_ids"])
+    ]
+    ch_users = [format_ticket(x) for x in changed]
+    ch_of = [changes[next(f for f in x["fact_ids"] if f in changes)] for x in changed]
+
+    def freshness() -> dict:
+        runs = {
+            "fine-tuned only": dict(model=tuned),
+            "hybrid, v1 index": dict(model=tuned, retrieve_fn=retrieve),
+            "hybrid, updated index": dict(
+                model=tuned, retrieve_fn=course.ticket_retriever(index_v2, embedder)
+            ),
+        }
+        return {
+            name: update.freshness_counts(
+                [
+                    o["reply"]
+                    for o in hybrid.answer_tickets(ch_users, tok=tok, k=course.SOURCES_K, **s)
+                ],
+                ch_of,
+            )
+            for name, s in runs.items()
+        }
+
+    fresh = _cached(
+        "freshness",
+        dict(key, tickets=[x["id"] for x in changed], v2=index_v2.doc_hashes),
+        freshness,
+    )
+    _print_table(fresh, list(update.OUTCOMES))
     _done(t)
 
     metrics = {
         "profile": prof.as_dict(),
         "data": counts,
-        "retrieval_dev": table,
-        "answers": answers,
-        "n_questions": len(picked),
+        "retrieval_dev": retrieval,
+        "training": {
+            k: meta[k]
+            for k in (
+                "steps",
+                "train_seconds",
+                "tokens_per_s",
+                "final_loss",
+                "loss_history",
+                "trainable",
+            )
+        },
+        "four_way": table,
+        "n_tickets": len(tickets),
+        "gate": gate,
+        "update": {
+            "index_seconds": round(stats["seconds"], 2),
+            "chunks_embedded": stats["chunks_embedded"],
+            "retrain_seconds_behaviour_adapter": meta["train_seconds"],
+            "n_tickets": len(changed),
+            "freshness": fresh,
+        },
         "seconds": round(time.perf_counter() - t_all, 1),
     }
     folder = _write_report(Path(out), metrics)
@@ -106,18 +256,86 @@ def run(data_dir: str | Path | None = None, n_questions: int = 8, out: str | Pat
     return metrics
 
 
-def _pick(questions: list[dict], n: int) -> list[dict]:
-    """A deterministic, mixed handful: round-robin over question types."""
-    by_type: dict[str, list[dict]] = {}
-    for q in questions:
-        by_type.setdefault(q["type"], []).append(q)
-    picked, i = [], 0
-    while len(picked) < min(n, len(questions)):
-        for qs in by_type.values():
-            if i < len(qs) and len(picked) < n:
-                picked.append(qs[i])
-        i += 1
-    return picked
+def _print_table(rows: dict, cols: list[str]) -> None:
+    print("    " + " " * 22 + "".join(f"{c[:12]:>13}" for c in cols))
+    for name, row in rows.items():
+        print(f"    {name:<22}" + "".join(f"{row[c]:>13.3f}" for c in cols))
+
+
+def _md_table(rows: dict, cols: list[str], fmt: str = ".3f") -> list[str]:
+    lines = [
+        "| | " + " | ".join(c.replace("_", " ") for c in cols) + " |",
+        "| --- |" + " ---: |" * len(cols),
+    ]
+    lines += [
+        f"| {name} | " + " | ".join(f"{row[c]:{fmt}}" for c in cols) + " |"
+        for name, row in rows.items()
+    ]
+    return lines
+
+
+def _plots(folder: Path, metrics: dict) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    quality = [
+        "answer_accuracy",
+        "citation_accuracy",
+        "refusal_unanswerable",
+        "json_validity",
+        "all_fields",
+        "tone_adherence",
+    ]
+    table = metrics["four_way"]
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    width = 0.8 / len(table)
+    for i, (name, row) in enumerate(table.items()):
+        ax.bar(
+            [j + i * width for j in range(len(quality))],
+            [row[q] for q in quality],
+            width,
+            label=name,
+        )
+    ax.set_xticks(
+        [j + 0.4 - width / 2 for j in range(len(quality))],
+        [q.replace("_", "\n") for q in quality],
+        fontsize=8,
+    )
+    ax.set_ylim(0, 1.05)
+    ax.set_title(f"four-way table, {metrics['n_tickets']} held-out tickets (knowledge | behaviour)")
+    ax.legend(fontsize=8, ncol=4)
+    fig.tight_layout()
+    fig.savefig(folder / "four_way.png", dpi=110)
+    plt.close(fig)
+
+    fresh = metrics["update"]["freshness"]
+    fig, ax = plt.subplots(figsize=(7, 2.6))
+    left = [0.0] * len(fresh)
+    for outcome, color in zip(
+        ("fresh", "stale", "wrong"), ("tab:green", "tab:orange", "tab:grey"), strict=True
+    ):
+        vals = [row[outcome] for row in fresh.values()]
+        ax.barh(list(fresh), vals, left=left, color=color, label=outcome)
+        left = [a + b for a, b in zip(left, vals, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlabel(
+        f"share of replies about a changed fact ({metrics['update']['n_tickets']} tickets)"
+    )
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(folder / "freshness.png", dpi=110)
+    plt.close(fig)
+
+    steps, losses = zip(*metrics["training"]["loss_history"], strict=True)
+    fig, ax = plt.subplots(figsize=(5, 2.6))
+    ax.plot(steps, losses)
+    ax.set(xlabel="optimiser step", ylabel="loss", title="QLoRA training loss")
+    fig.tight_layout()
+    fig.savefig(folder / "loss.png", dpi=110)
+    plt.close(fig)
+    return ["four_way.png", "freshness.png", "loss.png"]
 
 
 def _write_report(out: Path, metrics: dict) -> Path:
@@ -126,23 +344,60 @@ def _write_report(out: Path, metrics: dict) -> Path:
     folder = out / time.strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=True)
     atomic_write_json(folder / "metrics.json", metrics)
+    _plots(folder, metrics)
+    tr, upd, table = metrics["training"], metrics["update"], metrics["four_way"]
+    best_single = max(table["RAG only"]["combined"], table["fine-tuned only"]["combined"])
+    retrieval_cols = list(next(iter(metrics["retrieval_dev"].values())))
     lines = [
         "# Course kit: main job report",
         "",
-        f"Profile: `{metrics['profile']['name']}`",
+        f"Profile `{metrics['profile']['name']}`; data: "
+        + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in metrics["data"].items())
+        + ".",
+        f"Total {metrics['seconds']} s.",
         "",
         "## Retrieval (dev questions)",
         "",
-        "| retriever | " + " | ".join(next(iter(metrics["retrieval_dev"].values()))) + " |",
-        "| --- |" + " --- |" * len(next(iter(metrics["retrieval_dev"].values()))),
+        *_md_table(metrics["retrieval_dev"], retrieval_cols),
+        "",
+        "## QLoRA training",
+        "",
+        f"{tr['steps']} steps, loss {tr['loss_history'][0][1]:.2f} -> {tr['final_loss']:.2f}, {tr['train_seconds']:.0f} s "
+        f"({tr['tokens_per_s']:.0f} tokens/s), {tr['trainable']['share']:.2%} of the parameters trainable.",
+        "",
+        "![loss](loss.png)",
+        "",
+        f"## The four-way table ({metrics['n_tickets']} held-out tickets)",
+        "",
+        *_md_table(
+            table,
+            [
+                "answer_accuracy",
+                "citation_accuracy",
+                "refusal_unanswerable",
+                "json_validity",
+                "all_fields",
+                "tone_adherence",
+                "combined",
+            ],
+        ),
+        "",
+        *_md_table(table, ["prompt_tokens", "latency_s"], ".2f"),
+        "",
+        f"Hybrid combined score {table['hybrid']['combined']:.3f} vs best single approach {best_single:.3f}: "
+        f"hybrid beats both = **{table['hybrid']['combined'] > best_single}**.",
+        "",
+        "![four-way](four_way.png)",
+        "",
+        "## Knowledge update (v1 -> v2)",
+        "",
+        f"Index update: {upd['index_seconds']:.1f} s ({upd['chunks_embedded']} chunks re-embedded). "
+        f"Retraining the adapter would cost ~{upd['retrain_seconds_behaviour_adapter']:.0f} s.",
+        "",
+        *_md_table(upd["freshness"], ["fresh", "stale", "wrong"]),
+        "",
+        "![freshness](freshness.png)",
     ]
-    for name, row in metrics["retrieval_dev"].items():
-        lines.append(f"| {name} | " + " | ".join(f"{v:.3f}" for v in row.values()) + " |")
-    lines += ["", f"## Answers ({metrics['n_questions']} test questions)", ""]
-    first = next(iter(metrics["answers"].values()))
-    lines += ["| setting | " + " | ".join(first) + " |", "| --- |" + " --- |" * len(first)]
-    for name, row in metrics["answers"].items():
-        lines.append(f"| {name} | " + " | ".join(f"{v:.3f}" for v in row.values()) + " |")
     atomic_write_text(folder / "report.md", "\n".join(lines) + "\n")
     return folder
 
@@ -154,13 +409,15 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--data-dir", default=None, help="course data folder (default: datasets/ in the repo)"
     )
-    ap.add_argument("--questions", type=int, default=8, help="how many test questions to answer")
+    ap.add_argument(
+        "--tickets", type=int, default=32, help="held-out tickets in the four-way table (max 64)"
+    )
     ap.add_argument("--out", default=str(env.ROOT / "runs"), help="where run folders go")
     args = ap.parse_args(argv)
     from .data import DataError
 
     try:
-        run(args.data_dir, args.questions, args.out)
+        run(args.data_dir, args.tickets, args.out)
     except DataError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -206,7 +206,9 @@ def test_without_system_pick_shots_item_correct():
     train = data.load_behaviour("train")
     stripped = behaviour.without_system(train[:3])
     assert [m["role"] for m in stripped[0]["messages"]] == ["user", "assistant"]
-    assert [m["role"] for m in behaviour.without_system(train[:1], keep_answer=False)[0]["messages"]] == ["user"]
+    assert [
+        m["role"] for m in behaviour.without_system(train[:1], keep_answer=False)[0]["messages"]
+    ] == ["user"]
     assert train[0]["messages"][0]["role"] == "system"  # the input is not modified
     shots = behaviour.pick_shots(train, k=3)
     cats = {behaviour.parse_response(s["messages"][-1]["content"])["category"] for s in shots}

@@ -1,0 +1,119 @@
+"""The course's shared artefacts, built once and cached: what several notebooks and the main job use.
+
+- :func:`ticket_retriever`: hybrid (dense + BM25, RRF) retrieval over the help-center index,
+  skipping heading-only chunks, as the RAG and hybrid systems use it for tickets;
+- :func:`behaviour_adapter`: the ticket-triage adapter of notebook 04, trained on the tickets
+  alone (:func:`behaviour_training_set`), reused by 05, 06, 07 and ``make demo``; given a
+  retriever, the variant trained with retrieved sources (see :func:`labkit.hybrid.add_sources`);
+- :func:`facts_adapter`: an adapter trained to *memorise* fact answers (notebooks 05 and 07):
+  on the v1 facts, or retrained on v2 after the knowledge update.
+
+Each ``*_adapter`` function trains only when the cache (``.labkit_cache/adapters/<name>``) lacks
+a finished adapter for exactly this config, data and base model; otherwise it returns at once.
+Introduced in notebooks/04_qlora_finetuning.ipynb.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from . import behaviour, data, hybrid
+from .env import Profile, cache_dir, current_profile
+from .train import QLoRAConfig, adapter_is_trained, read_adapter_meta, train_adapter
+
+__all__ = [
+    "BEHAVIOUR_CFG",
+    "SOURCES_CFG",
+    "FACTS_CFG",
+    "SOURCES_K",
+    "ticket_retriever",
+    "behaviour_training_set",
+    "behaviour_adapter",
+    "facts_training_set",
+    "facts_adapter",
+]
+
+BEHAVIOUR_CFG = QLoRAConfig(max_steps=100, lr=1e-3)
+"""100 steps x 4 tickets (~0.6 epoch, ~6.5 min on 2 CPU cores); lr 1e-3: on this 135M model
+2e-4 left JSON validity at 0.61 after 100 steps, 1e-3 reaches ~0.98 (notebook 05)."""
+
+SOURCES_CFG = QLoRAConfig(max_steps=100, lr=1e-3, max_len=512)
+"""The with-sources variant: prompts ~2.4x longer (512 fits 2 passages + ticket + reply), so
+~2.5x the training time: a GPU-profile exercise (measured here: ~12 s/step on 2 CPU cores)."""
+
+FACTS_CFG = QLoRAConfig(max_steps=60, lr=1e-3, batch_size=8, max_len=128)
+"""60 steps x 8 questions = 6 epochs over the 80 facts: enough to memorise the trained phrasing."""
+
+SOURCES_K = 2
+"""Retrieved passages per ticket (training mix, RAG and hybrid): ~80 words each."""
+
+
+def ticket_retriever(index, embedder) -> Callable[[str, int], list[dict]]:
+    """``retrieve(query, k)`` for tickets: RRF of dense and BM25 over ``index`` (notebook 02),
+    without heading-only chunks (:func:`labkit.hybrid.source_retriever`)."""
+    from .retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+
+    fused = HybridRetriever(DenseRetriever(index, embedder), BM25Retriever(index.chunks))
+    return hybrid.source_retriever(fused)
+
+
+def behaviour_training_set(
+    retrieve: Callable[[str, int], list[dict]] | None = None, data_dir=None
+) -> list[dict]:
+    """The adapter's training records: train tickets without the system prompt (the policy is
+    what training moves into the weights). With ``retrieve``: every other ticket also gets
+    :data:`SOURCES_K` retrieved passages and a reply citing the one that holds its fact
+    (:func:`labkit.hybrid.add_sources`)."""
+    recs = behaviour.without_system(data.load_behaviour("train", data_dir))
+    if retrieve is None:
+        return recs
+    facts = {f["id"]: f for f in data.load_facts("v1", data_dir)}
+    return hybrid.add_sources(
+        recs, data.load_tickets("train", data_dir), facts, retrieve, k=SOURCES_K
+    )
+
+
+def _trained(name: str, records: list[dict], cfg: QLoRAConfig, profile: Profile, progress: bool):
+    out_dir = cache_dir("adapters", name)
+    if not adapter_is_trained(out_dir, cfg, records, profile):
+        train_adapter(records, cfg, out_dir, profile, progress=progress)
+    return out_dir, read_adapter_meta(out_dir)
+
+
+def behaviour_adapter(
+    profile: Profile | None = None,
+    progress: bool = True,
+    retrieve: Callable[[str, int], list[dict]] | None = None,
+) -> tuple[Path, dict]:
+    """``(out_dir, meta)`` of the course's ticket-triage adapter, training it if not cached
+    (~6.5 min on a 2-core CPU). With ``retrieve``: the variant trained with sources."""
+    records = behaviour_training_set(retrieve)
+    name, cfg = (
+        ("behaviour", BEHAVIOUR_CFG) if retrieve is None else ("behaviour-sources", SOURCES_CFG)
+    )
+    return _trained(name, records, cfg, profile or current_profile(), progress)
+
+
+def facts_training_set(snapshot: str = "v1", data_dir=None) -> list[dict]:
+    """Fact QA chat records (canonical question -> fact sentence) for the 80 facts the course's
+    question set asks about; for ``"v2"`` the changed facts answer with their new sentence."""
+    asked = {x["fact_id"] for x in data.load_factqa("eval", data_dir) if x["source"] == "questions"}
+    recs = [r for r in data.load_factqa("train", data_dir) if r["fact_id"] in asked]
+    if snapshot == "v1":
+        return recs
+    if snapshot != "v2":
+        raise ValueError(f"snapshot must be 'v1' or 'v2', got {snapshot!r}")
+    new = {f["id"]: f["sentence"] for f in data.load_facts("v2", data_dir)}
+    return [
+        dict(r, messages=[r["messages"][0], {"role": "assistant", "content": new[r["fact_id"]]}])
+        for r in recs
+    ]
+
+
+def facts_adapter(
+    snapshot: str = "v1", profile: Profile | None = None, progress: bool = True
+) -> tuple[Path, dict]:
+    """``(out_dir, meta)`` of the adapter tuned on ``snapshot``'s facts (~1-2 min on CPU)."""
+    records = facts_training_set(snapshot)
+    return _trained(f"facts-{snapshot}", records, FACTS_CFG, profile or current_profile(), progress)

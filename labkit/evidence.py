@@ -1,0 +1,125 @@
+"""Measured numbers, recorded by the notebooks that measure them, read by the ones that decide.
+
+Notebooks 04-07 call :func:`record` with what they measured (accuracy, latency, training
+seconds, update cost); notebook 09 (the decision matrix) and the main job read them back with
+:func:`load`, so every figure the decision matrix quotes comes from a run, never from a number
+typed into a cell. Introduced in notebooks/06_hybrid_assembly.ipynb.
+
+Storage: ``.labkit_cache/evidence.json`` (one atomic JSON file). ``make notebooks`` also copies it
+to the committed snapshot ``notebooks/evidence.json`` so that notebook 09 still has the course's
+reference numbers on a machine that has not run the earlier notebooks yet; a fresh measurement in
+the cache always wins over the snapshot.
+
+Each entry: ``{"value": float, "source": "<notebook or job that measured it>"}``. Keys are
+``<system>.<metric>`` for the four systems of the hybrid table (``base``, ``rag``, ``ft``,
+``hybrid``) and ``<topic>.<metric>`` otherwise; :data:`KEYS` documents every key in use.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from .env import ROOT, cache_dir
+from .store import atomic_write_json
+
+__all__ = [
+    "KEYS",
+    "SYSTEMS",
+    "record",
+    "load",
+    "value",
+    "snapshot_path",
+    "cache_path",
+    "write_snapshot",
+]
+
+SYSTEMS = ("base", "rag", "ft", "hybrid")
+"""The four systems of notebook 06: prompting only, RAG only, fine-tuned only, fine-tuned + RAG."""
+
+_PER_SYSTEM = {
+    "answer_accuracy": "share of held-out tickets whose reply states the fact the ticket needs",
+    "citation_accuracy": "share of held-out tickets whose cited article holds that fact",
+    "json_validity": "share of held-out tickets answered with one valid JSON object",
+    "all_fields": "share of held-out tickets with category, priority and escalate all right",
+    "tone_adherence": "share of valid replies that keep every tone rule",
+    "latency_s": "seconds per ticket (batched greedy decoding, amortised), CPU profile",
+    "prompt_tokens": "prompt tokens per ticket",
+}
+KEYS: dict[str, str] = {f"{s}.{m}": d for s in SYSTEMS for m, d in _PER_SYSTEM.items()}
+KEYS |= {
+    "train.seconds": "seconds to train the behaviour adapter (QLoRA, notebook 04)",
+    "train.tokens_per_s": "training throughput, tokens per second (QLoRA, notebook 04)",
+    "facts_ft.paraphrase_accuracy": "model fine-tuned on facts, paraphrased fact questions (05)",
+    "facts_rag.paraphrase_accuracy": "RAG on the same paraphrased fact questions (05)",
+    "forgetting.general_qa_drop": "general-QA accuracy lost by the behaviour adapter (05)",
+    "index.build_seconds": "seconds to embed and index the whole help center (07)",
+    "update.index_seconds": "seconds to upsert/delete the changed articles in the index (07)",
+    "update.retrain_seconds": "seconds to retrain the facts adapter on the v2 facts (07)",
+    "update.rag_fresh": "changed facts answered with the v2 value by RAG after re-indexing (07)",
+    "update.ft_v1_stale": "changed facts answered with the stale v1 value by the v1-tuned model (07)",
+    "update.ft_v1_fresh": "changed facts answered with the v2 value by the v1-tuned model (07)",
+    "update.ft_v2_fresh": "changed facts answered with the v2 value after retraining on v2 (07)",
+    "update.hybrid_fresh": "changed facts stated with the v2 value by the hybrid after re-indexing (07)",
+}
+
+
+def cache_path() -> Path:
+    return cache_dir() / "evidence.json"
+
+
+def snapshot_path() -> Path:
+    return ROOT / "notebooks" / "evidence.json"
+
+
+def _read(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: not valid JSON ({e}); delete it and re-run the notebooks") from e
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON object of evidence entries")
+    return data
+
+
+def record(values: dict[str, float], source: str) -> dict:
+    """Store measured ``values`` (key -> number) under ``source``; returns the whole store.
+
+    Unknown keys and non-finite numbers are refused (a typo would otherwise never be read).
+    """
+    unknown = sorted(set(values) - set(KEYS))
+    if unknown:
+        raise KeyError(
+            f"unknown evidence keys {unknown}; known keys are listed in labkit.evidence.KEYS"
+        )
+    store = _read(cache_path())
+    for key, v in values.items():
+        v = float(v)
+        if not math.isfinite(v):
+            raise ValueError(f"evidence {key!r} must be a finite number, got {v!r}")
+        store[key] = {"value": round(v, 6), "source": source}
+    atomic_write_json(cache_path(), store)
+    return store
+
+
+def load(use_snapshot: bool = True) -> dict[str, dict]:
+    """All evidence: key -> {"value", "source"}; this machine's measurements override the snapshot."""
+    out = _read(snapshot_path()) if use_snapshot else {}
+    out.update(_read(cache_path()))
+    return {k: v for k, v in out.items() if k in KEYS}
+
+
+def value(key: str, default: float | None = None, evidence: dict | None = None) -> float | None:
+    """One measured number, or ``default`` when nobody has measured it yet."""
+    if key not in KEYS:
+        raise KeyError(f"unknown evidence key {key!r}")
+    ev = load() if evidence is None else evidence
+    return ev[key]["value"] if key in ev else default
+
+
+def write_snapshot() -> Path:
+    """Copy the cache's evidence to the committed snapshot (run by ``make notebooks``)."""
+    return atomic_write_json(snapshot_path(), load(use_snapshot=True))

@@ -1,0 +1,80 @@
+"""Knowledge updates: apply a new help-center snapshot and check which answers went stale.
+
+Introduced in notebooks/07_knowledge_updates.ipynb. The v2 snapshot changes facts (prices,
+limits, retention periods; ``datasets/helpcenter/v2/changes.jsonl`` lists each with its old and
+new value). Three ways to bring an assistant up to date, measured side by side:
+
+- RAG / hybrid: re-index the changed articles (:func:`update_index`, seconds);
+- a model fine-tuned on the v1 facts: nothing changes until it is retrained;
+- retraining on the v2 facts (:func:`labkit.course.facts_adapter`, minutes).
+
+:func:`freshness` sorts each answer into ``fresh`` (states the v2 value), ``stale`` (still the
+v1 value) or ``wrong`` (neither).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+
+from .generate import answer_contains
+
+__all__ = ["OUTCOMES", "load_changes", "update_index", "freshness", "freshness_counts"]
+
+OUTCOMES = ("fresh", "stale", "wrong")
+
+
+def load_changes(data_dir=None) -> list[dict]:
+    """The facts that changed between v1 and v2: fact_id, article_id, old/new value and
+    ``old_must_contain`` / ``new_must_contain`` (validated JSONL)."""
+    from pathlib import Path
+
+    from .data import DATA_DIR, load_jsonl
+
+    schema = {
+        "type": "object",
+        "required": ["fact_id", "article_id", "old_must_contain", "new_must_contain"],
+        "properties": {
+            "old_must_contain": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+            "new_must_contain": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+        },
+    }
+    return load_jsonl(Path(data_dir or DATA_DIR) / "helpcenter" / "v2" / "changes.jsonl", schema)
+
+
+def update_index(index, docs: list[dict], embedder) -> tuple[object, dict]:
+    """A copy of ``index`` brought up to ``docs`` (the new snapshot): changed and new articles are
+    re-embedded, unchanged ones skipped, articles missing from ``docs`` deleted. The original is
+    untouched (compare before/after). Returns ``(new_index, stats)`` with ``added``, ``updated``,
+    ``deleted``, ``unchanged``, ``chunks_embedded`` and ``seconds`` (all of it, deletes included).
+    """
+    t0 = time.perf_counter()
+    new = index.copy()
+    gone = sorted(set(new.doc_hashes) - {d["id"] for d in docs})
+    removed = new.delete_docs(gone) if gone else 0
+    stats = new.upsert_docs(docs, embedder)
+    stats = dict(stats, deleted=len(gone), chunks_deleted=removed, seconds=time.perf_counter() - t0)
+    return new, stats
+
+
+def freshness(text: str, change: dict) -> str:
+    """``fresh`` if ``text`` states the new value, ``stale`` if the old one, else ``wrong``.
+    An answer stating both counts as ``wrong`` (it does not commit to the current value)."""
+    new = answer_contains(text, change["new_must_contain"])
+    old = answer_contains(text, change["old_must_contain"])
+    if new and not old:
+        return "fresh"
+    if old and not new:
+        return "stale"
+    return "wrong"
+
+
+def freshness_counts(texts: Sequence[str], changes: Sequence[dict]) -> dict[str, float]:
+    """Share of answers per outcome (fresh / stale / wrong), over ``len(changes)`` answers."""
+    if len(texts) != len(changes):
+        raise ValueError(f"{len(texts)} answers but {len(changes)} changes")
+    if not changes:
+        raise ValueError("no changes to score")
+    c = Counter(freshness(t, ch) for t, ch in zip(texts, changes, strict=True))
+    return {o: c[o] / len(changes) for o in OUTCOMES}

@@ -1,0 +1,132 @@
+"""Hybrid assembly (labkit.hybrid) and the evidence store (labkit.evidence): plumbing, no models."""
+
+import json
+
+import pytest
+
+from labkit import behaviour, evidence, hybrid
+
+FACT = {"id": "f-1", "article_id": "kb-a", "must_contain": ["8 retry attempts"]}
+CHUNKS = [
+    {
+        "doc_id": "kb-b",
+        "title": "Other",
+        "text": "Something else entirely, with 8 retry attempts mentioned.",
+    },
+    {
+        "doc_id": "kb-a",
+        "title": "Webhooks",
+        "text": "Nimbalo makes up to 8 retry attempts for a failed webhook delivery.",
+    },
+]
+REPLY = "Hi Chen, thanks for writing. Nimbalo makes up to 8 retry attempts for a failed delivery. Renew the certificate. — Nimbalo Support"
+
+
+def test_ticket_query_drops_the_customer_line_and_joins_lines():
+    user = "Customer: Chen (Business plan)\nSubject: Webhook error\n\nOur webhooks\nstopped."
+    assert hybrid.ticket_query(user) == "Subject: Webhook error Our webhooks stopped."
+
+
+def test_cite_reply_cites_the_chunk_of_the_facts_article_only():
+    cited = hybrid.cite_reply(REPLY, CHUNKS, FACT)
+    assert "failed delivery [2]." in cited  # chunk 1 has the words but the wrong article
+    assert cited.replace(" [2]", "") == REPLY
+    # the fact's chunk was not retrieved: no invented citation
+    assert hybrid.cite_reply(REPLY, CHUNKS[:1], FACT) == REPLY
+
+
+def test_add_sources_alternates_and_keeps_ids_and_valid_labels():
+    label = {"category": "integration", "priority": "normal", "escalate": False, "reply": REPLY}
+    recs = [
+        {
+            "id": f"tk-{i}",
+            "messages": [
+                {"role": "user", "content": f"Customer: C (Team plan)\nSubject: s{i}"},
+                {"role": "assistant", "content": behaviour.format_label(label)},
+            ],
+        }
+        for i in range(4)
+    ]
+    tickets = [{"id": f"tk-{i}", "fact_ids": ["f-1"]} for i in range(4)]
+    asked = []
+
+    def retrieve(q, k):
+        asked.append((q, k))
+        return CHUNKS[:k]
+
+    mix = hybrid.add_sources(recs, tickets, {"f-1": FACT}, retrieve, k=2, every=2)
+    assert [r["id"] for r in mix] == [r["id"] for r in recs]
+    assert mix[1] == recs[1] and mix[3] == recs[3]
+    assert asked == [("Subject: s0", 2), ("Subject: s2", 2)]
+    for r in (mix[0], mix[2]):
+        user, answer = r["messages"][0]["content"], r["messages"][1]["content"]
+        assert (
+            user.startswith("Help-center sources:\n[1] Other:")
+            and "\n\nTicket:\nCustomer: C" in user
+        )
+        assert behaviour.parse_response(answer)["reply"].count("[2]") == 1
+
+
+def test_ticket_messages_for_base_and_tuned_models():
+    tuned = hybrid.ticket_messages("Customer: C (Team plan)\nSubject: x", CHUNKS)
+    assert len(tuned) == 1 and tuned[0]["role"] == "user" and "[2] Webhooks:" in tuned[0]["content"]
+    base = hybrid.ticket_messages("Customer: C (Team plan)\nSubject: x", CHUNKS, policy=True)
+    assert base[0]["role"] == "system" and hybrid.SOURCE_RULE in base[0]["content"]
+    plain = hybrid.ticket_messages("Customer: C (Team plan)\nSubject: x", None, policy=True)
+    assert plain[0]["content"] == behaviour.SYSTEM_PROMPT and plain[-1]["content"].endswith(
+        "Subject: x"
+    )
+
+
+def _out(reply, cited_docs=(), source=None):
+    return {"reply": reply, "cited_docs": list(cited_docs), "citation_source": source}
+
+
+def test_knowledge_metrics_counts_only_tickets_that_need_a_fact():
+    tickets = [{"fact_ids": ["f-1"]}, {"fact_ids": ["f-1"]}, {"fact_ids": []}]
+    outs = [
+        _out("We make up to 8 retry attempts [2].", ["kb-a"], "model"),
+        _out("We make 18 retry attempts.", ["kb-b"], "attributed"),
+        _out("x"),
+    ]
+    m = hybrid.knowledge_metrics(tickets, outs, {"f-1": FACT})
+    assert m == {"answer_accuracy": 0.5, "citation_accuracy": 0.5, "self_cited": 0.5, "n": 2}
+    with pytest.raises(ValueError):
+        hybrid.knowledge_metrics(tickets[:2], outs, {"f-1": FACT})
+
+
+def test_refusal_rate_counts_gate_and_refusing_replies():
+    outs = [_out("I don't know."), _out("It costs $5."), _out("It costs $5.")]
+    assert hybrid.refusal_rate(outs) == pytest.approx(1 / 3)
+    assert hybrid.refusal_rate(outs, gated=[False, True, False]) == pytest.approx(2 / 3)
+
+
+def test_combined_score_is_the_mean_of_six_scores():
+    row = dict.fromkeys(hybrid.COMBINED, 0.0) | {"answer_accuracy": 0.6, "json_validity": 0.6}
+    assert hybrid.combined_score(row) == pytest.approx(0.2)
+
+
+def test_evidence_round_trip_refuses_unknown_keys_and_nan(tmp_path, monkeypatch):
+    monkeypatch.setenv("LABKIT_CACHE", str(tmp_path))
+    monkeypatch.setattr(evidence, "snapshot_path", lambda: tmp_path / "snapshot.json")
+    (tmp_path / "snapshot.json").write_text(
+        json.dumps({"rag.latency_s": {"value": 9.0, "source": "old"}})
+    )
+    evidence.record({"rag.latency_s": 0.5, "train.seconds": 300}, source="nb06")
+    ev = evidence.load()
+    assert ev["rag.latency_s"] == {"value": 0.5, "source": "nb06"}  # measurement beats snapshot
+    assert evidence.value("train.seconds", evidence=ev) == 300
+    assert evidence.value("hybrid.latency_s", default=-1.0, evidence=ev) == -1.0
+    with pytest.raises(KeyError):
+        evidence.record({"rag.latency": 1.0}, source="typo")
+    with pytest.raises(ValueError):
+        evidence.record({"rag.latency_s": float("nan")}, source="x")
+    assert evidence.load()["rag.latency_s"]["value"] == 0.5  # refused writes changed nothing
+
+
+def test_attribute_sentences_cites_copied_sentences_only():
+    reply = "Hi Chen, thanks for writing. Nimbalo makes up to 8 retry attempts for a failed webhook delivery. — Nimbalo Support"
+    assert hybrid.attribute_sentences(reply, CHUNKS) == [2]
+    assert (
+        hybrid.attribute_sentences("Hi Chen, thanks for writing. — Nimbalo Support", CHUNKS) == []
+    )
