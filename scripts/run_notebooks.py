@@ -19,9 +19,15 @@ from nbclient import NotebookClient
 def run(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
-    NotebookClient(
+    client = NotebookClient(
         nb, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    ).execute()
+    )
+    try:
+        client.execute()
+    except Exception:
+        # Keep what ran, for inspection, next to the notebook (never over it).
+        nbformat.write(nb, path.with_suffix(".failed.ipynb"))
+        raise
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     nb.metadata.pop("widgets", None) if not _has_widgets(nb) else None
