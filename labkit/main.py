@@ -27,6 +27,17 @@ from . import env
 
 __all__ = ["run", "main"]
 
+QUALITY = [
+    "answer_accuracy",
+    "citation_accuracy",
+    "refusal_unanswerable",
+    "json_validity",
+    "all_fields",
+    "tone_valid",
+]
+"""The six quality scores of the four-way table (knowledge, then behaviour) that its combined
+score averages; ``tone_valid`` = tone adherence x JSON validity (see labkit.hybrid.system_row)."""
+
 
 def _step(msg: str) -> float:
     print(f"==> {msg}", flush=True)
@@ -167,17 +178,7 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 32, out: str | Path
     table = _cached("four_way", key, four_way)
     _print_table(
         table,
-        [
-            "answer_accuracy",
-            "citation_accuracy",
-            "refusal_unanswerable",
-            "json_validity",
-            "all_fields",
-            "tone_adherence",
-            "combined",
-            "prompt_tokens",
-            "latency_s",
-        ],
+        [*QUALITY, "combined", "prompt_tokens", "latency_s"],
     )
     best_single = max(table["RAG only"]["combined"], table["fine-tuned only"]["combined"])
     print(
@@ -280,14 +281,7 @@ def _plots(folder: Path, metrics: dict) -> list[str]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    quality = [
-        "answer_accuracy",
-        "citation_accuracy",
-        "refusal_unanswerable",
-        "json_validity",
-        "all_fields",
-        "tone_adherence",
-    ]
+    quality = QUALITY
     table = metrics["four_way"]
     fig, ax = plt.subplots(figsize=(9, 3.4))
     width = 0.8 / len(table)
@@ -369,18 +363,7 @@ def _write_report(out: Path, metrics: dict) -> Path:
         "",
         f"## The four-way table ({metrics['n_tickets']} held-out tickets)",
         "",
-        *_md_table(
-            table,
-            [
-                "answer_accuracy",
-                "citation_accuracy",
-                "refusal_unanswerable",
-                "json_validity",
-                "all_fields",
-                "tone_adherence",
-                "combined",
-            ],
-        ),
+        *_md_table(table, [*QUALITY, "combined"]),
         "",
         *_md_table(table, ["prompt_tokens", "latency_s"], ".2f"),
         "",
