@@ -62,6 +62,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.name}-", dir=path.parent))
+    tmp.chmod(0o755)  # mkdtemp makes 0700; the finished folder gets ordinary permissions
     try:
         yield tmp
     except BaseException:
