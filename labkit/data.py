@@ -24,6 +24,7 @@ __all__ = [
     "load_articles",
     "load_questions",
     "load_facts",
+    "load_changes",
     "check_data_dir",
 ]
 
@@ -143,6 +144,12 @@ def load_articles(snapshot: str = "v1", data_dir: str | Path | None = None) -> l
     return load_jsonl(_snapshot_dir(snapshot, data_dir) / "articles.jsonl", "article")
 
 
+def load_changes(data_dir: str | Path | None = None) -> list[dict]:
+    """The facts that changed between v1 and v2 (``helpcenter/v2/changes.jsonl``): fact_id,
+    article_id, old/new value and sentence, ``old_must_contain`` / ``new_must_contain``."""
+    return load_jsonl(_snapshot_dir("v2", data_dir) / "changes.jsonl", "change")
+
+
 def load_facts(snapshot: str = "v1", data_dir: str | Path | None = None) -> list[dict]:
     """The atomic facts the articles state (one per line), validated."""
     return load_jsonl(_snapshot_dir(snapshot, data_dir) / "facts.jsonl", "fact")
@@ -172,8 +179,6 @@ def check_data_dir(data_dir: str | Path | None = None) -> dict:
     data_dir = Path(data_dir or DATA_DIR)
     if not data_dir.is_dir():
         raise DataError(f"{data_dir}: data folder not found (expected datasets/ from the repo)")
-    from .update import load_changes
-
     arts = load_articles("v1", data_dir)
     facts = load_facts("v1", data_dir)
     qs = load_questions(None, data_dir)
@@ -273,6 +278,18 @@ SCHEMAS["ticket"] = {
         "split": {"enum": ["train", "eval"]},
     },
     "additionalProperties": False,
+}
+
+
+SCHEMAS["change"] = {
+    "type": "object",
+    "required": ["fact_id", "article_id", "old", "new", "old_must_contain", "new_must_contain"],
+    "properties": {
+        "fact_id": _ID,
+        "article_id": _ID,
+        "old_must_contain": {"type": "array", "minItems": 1, "items": _TEXT},
+        "new_must_contain": {"type": "array", "minItems": 1, "items": _TEXT},
+    },
 }
 
 

@@ -28,7 +28,14 @@ import time
 from collections.abc import Callable, Sequence
 
 from . import behaviour
-from .generate import GenerationConfig, attribute, generate_batch, is_refusal, parse_citations
+from .generate import (
+    GenerationConfig,
+    answer_contains,
+    attribute,
+    generate_batch,
+    is_refusal,
+    parse_citations,
+)
 
 __all__ = [
     "SYSTEMS",
@@ -118,8 +125,6 @@ def cite_reply(reply: str, chunks: Sequence[dict], fact: dict) -> str:
     ``must_contain`` string; when no retrieved chunk holds the fact, the reply is returned
     unchanged (a missed retrieval must not teach the model to invent a citation).
     """
-    from .generate import answer_contains
-
     n = next(
         (
             i
@@ -260,8 +265,6 @@ def knowledge_metrics(
     source (written or attributed) comes from the article of the ticket's fact. ``self_cited``:
     share of replies where the model wrote the citation itself. Plus ``n``.
     """
-    from .generate import answer_contains
-
     if len(tickets) != len(outputs):
         raise ValueError(f"{len(tickets)} tickets but {len(outputs)} outputs")
     rows = [(t, o) for t, o in zip(tickets, outputs, strict=True) if t["fact_ids"]]

@@ -24,19 +24,9 @@ import time
 from pathlib import Path
 
 from . import env
+from .hybrid import COMBINED as QUALITY  # the six scores the combined score averages
 
 __all__ = ["run", "main"]
-
-QUALITY = [
-    "answer_accuracy",
-    "citation_accuracy",
-    "refusal_unanswerable",
-    "json_validity",
-    "all_fields",
-    "tone_valid",
-]
-"""The six quality scores of the four-way table (knowledge, then behaviour) that its combined
-score averages; ``tone_valid`` = tone adherence x JSON validity (see labkit.hybrid.system_row)."""
 
 
 def _step(msg: str) -> float:

@@ -18,29 +18,12 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 
+from .data import load_changes  # re-exported: the change list belongs with the data
 from .generate import answer_contains
 
 __all__ = ["OUTCOMES", "load_changes", "update_index", "freshness", "freshness_counts"]
 
 OUTCOMES = ("fresh", "stale", "wrong")
-
-
-def load_changes(data_dir=None) -> list[dict]:
-    """The facts that changed between v1 and v2: fact_id, article_id, old/new value and
-    ``old_must_contain`` / ``new_must_contain`` (validated JSONL)."""
-    from pathlib import Path
-
-    from .data import DATA_DIR, load_jsonl
-
-    schema = {
-        "type": "object",
-        "required": ["fact_id", "article_id", "old_must_contain", "new_must_contain"],
-        "properties": {
-            "old_must_contain": {"type": "array", "minItems": 1, "items": {"type": "string"}},
-            "new_must_contain": {"type": "array", "minItems": 1, "items": {"type": "string"}},
-        },
-    }
-    return load_jsonl(Path(data_dir or DATA_DIR) / "helpcenter" / "v2" / "changes.jsonl", schema)
 
 
 def update_index(index, docs: list[dict], embedder) -> tuple[object, dict]:
