@@ -14,6 +14,7 @@ from labkit.generate import (
     normalize_answer,
     parse_citations,
     rag_answer,
+    shared_prefix_length,
 )
 
 CHUNKS = [
@@ -226,3 +227,34 @@ def test_apply_gate_turns_low_scores_into_refusals():
     out = apply_gate(res, [0.9, 0.1], 0.5)
     assert out[0] is res[0]
     assert out[1]["gated"] and is_refusal(out[1]["text"]) and out[1]["citations"] == []
+
+
+def test_shared_prefix_length_keeps_one_own_token():
+    assert shared_prefix_length([[1, 2, 3, 4], [1, 2, 3, 5], [1, 2, 9]]) == 2
+    assert shared_prefix_length([[1, 2, 3], [1, 2, 3, 4]]) == 2  # never the whole shortest list
+    assert shared_prefix_length([[7, 8]]) == 1
+    assert shared_prefix_length([[1], [2]]) == 0
+    assert shared_prefix_length([]) == 0
+
+
+@pytest.mark.slow
+def test_shared_prefix_cache_gives_the_same_answers(profile, monkeypatch):
+    """A long shared system prompt runs once; in fp32 the answers equal plain left padding."""
+    import labkit.generate as G
+    from labkit.models import load_generator
+
+    model, tok = load_generator("none", profile, dtype=torch.float32)
+    system = "You are the support assistant of Nimbalo, a project-planning app. " * 6
+    msgs = [
+        [{"role": "system", "content": system}, {"role": "user", "content": q}]
+        for q in ("What is 2 + 2?", "Name a colour.", "How do I reset my password, please?")
+    ]
+    calls = []
+    real = G._prefix_cache
+    monkeypatch.setattr(G, "_prefix_cache", lambda m, p: calls.append(len(p)) or real(m, p))
+    cfg = GenerationConfig(max_new_tokens=8, batch_size=2, progress=False)
+    shared = generate_batch(model, tok, msgs, cfg)
+    plain = generate_batch(model, tok, msgs, GenerationConfig(**{**cfg.__dict__, "shared_prefix_min": 0}))
+    assert len(calls) == 1 and calls[0] >= 64  # computed once, for the whole system prompt
+    assert [s["text"] for s in shared] == [p["text"] for p in plain]
+    assert [s["prompt_tokens"] for s in shared] == [p["prompt_tokens"] for p in plain]

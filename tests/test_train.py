@@ -366,3 +366,46 @@ def test_perplexity_windows_and_sanity(generator):
         words[i] for i in torch.randperm(len(words), generator=torch.Generator().manual_seed(0))
     )
     assert T.perplexity(model, tok, shuffled, max_len=64, stride=32) > 3 * windowed
+
+
+def test_cpu_loss_scores_reply_tokens_only_with_same_loss_and_grads(monkeypatch):
+    """labkit lets TRL's fused LM head drop prompt/padding positions on CPU (~30% of a step):
+    the projection sees only the labelled rows, and loss and LoRA-free grads are unchanged."""
+    import trl.kernels.chunked_logprob as kern
+    import trl.trainer.utils as tu
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    assert T.score_replies_only_on_cpu(), "installed TRL no longer matches: see the docstring"
+    assert T.score_replies_only_on_cpu()  # idempotent
+    compact_fn = tu._use_triton
+    rows = []
+    real_apply = tu._ChunkedLogProbFunction.apply
+
+    def spy(hidden, *args):
+        rows.append(hidden.shape[0])
+        return real_apply(hidden, *args)
+
+    monkeypatch.setattr(tu._ChunkedLogProbFunction, "apply", spy)
+    torch.manual_seed(0)
+    cfg = LlamaConfig(
+        vocab_size=300, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
+        num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=64,
+    )  # fmt: skip
+    model = LlamaForCausalLM(cfg)
+    tu.add_fused_lm_head(model)
+    ids = torch.randint(0, 300, (2, 12))
+    labels = ids.clone()
+    labels[:, :7] = -100  # the prompt
+    labels[1, 10:] = -100  # padding
+    results = {}
+    for name, fn in (("full", kern._use_triton), ("compact", compact_fn)):
+        monkeypatch.setattr(tu, "_use_triton", fn)
+        model.zero_grad()
+        out = model(input_ids=ids, labels=labels, fused_lm_head=True)
+        out.loss.backward()
+        results[name] = (out.loss.detach(), [p.grad.clone() for p in model.parameters()])
+    n_labelled = int((labels[:, 1:] != -100).sum())
+    assert rows == [2 * 11, n_labelled]  # full scores every shifted position, compact the replies
+    torch.testing.assert_close(results["full"][0], results["compact"][0])
+    for a, b in zip(results["full"][1], results["compact"][1], strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
