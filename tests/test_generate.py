@@ -254,7 +254,9 @@ def test_shared_prefix_cache_gives_the_same_answers(profile, monkeypatch):
     monkeypatch.setattr(G, "_prefix_cache", lambda m, p: calls.append(len(p)) or real(m, p))
     cfg = GenerationConfig(max_new_tokens=8, batch_size=2, progress=False)
     shared = generate_batch(model, tok, msgs, cfg)
-    plain = generate_batch(model, tok, msgs, GenerationConfig(**{**cfg.__dict__, "shared_prefix_min": 0}))
+    plain = generate_batch(
+        model, tok, msgs, GenerationConfig(**{**cfg.__dict__, "shared_prefix_min": 0})
+    )
     assert len(calls) == 1 and calls[0] >= 64  # computed once, for the whole system prompt
     assert [s["text"] for s in shared] == [p["text"] for p in plain]
     assert [s["prompt_tokens"] for s in shared] == [p["prompt_tokens"] for p in plain]
