@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/train_throughput.py [--threads 2] [--steps 10] [--warmup 2]
         [--batch 4] [--records datasets/tickets/behaviour_train.jsonl] [--no-system] [--quality] [--gc]
+        [--quants nf4,nf4:full,bf16,fp32]
 
 Each contender is labkit.train.make_trainer (TRL SFTTrainer, completion-only loss) on a fresh
 model, trained for warm-up + timed steps over the same records in the same order (same seed):
@@ -35,9 +36,15 @@ def _records(path: Path, n: int, no_system: bool) -> list[dict]:
     return rows
 
 
-def time_training(quant: str, records, args, tmp: Path) -> dict:
+def time_training(spec: str, records, args, tmp: Path) -> dict:
+    """``spec``: a base precision (nf4, bf16, fp32), optionally ``:full`` for TRL's own CPU loss
+    path, which projects every position (prompt and padding too) through the LM head."""
     import torch
+    import trl.kernels.chunked_logprob as kernels
+    import trl.trainer.utils as trl_utils
     from transformers import TrainerCallback
+
+    quant, _, variant = spec.partition(":")
 
     cfg = QLoRAConfig(
         quant=quant,
@@ -55,16 +62,22 @@ def time_training(quant: str, records, args, tmp: Path) -> dict:
             marks.append((time.perf_counter(), trainer._total_train_tokens))
 
     t_load = time.perf_counter()
-    trainer = make_trainer(records, cfg, tmp / quant, progress=False, callbacks=[Clock()])
+    trainer = make_trainer(records, cfg, tmp / spec, progress=False, callbacks=[Clock()])
     load_s = time.perf_counter() - t_load
     torch.set_num_threads(args.threads)  # labkit.setup may have changed it
+    compact = trl_utils._use_triton  # labkit's switch (make_trainer put it in place)
+    if variant == "full":
+        trl_utils._use_triton = kernels._use_triton
     t0 = time.perf_counter()
-    trainer.train()
+    try:
+        trainer.train()
+    finally:
+        trl_utils._use_triton = compact
     marks.insert(0, (t0, 0))
     (ta, na), (tb, nb) = marks[args.warmup], marks[-1]
     losses = [e["loss"] for e in trainer.state.log_history if "loss" in e]
     return {
-        "quant": quant,
+        "quant": spec,
         "load_s": load_s,
         "s_per_step": (tb - ta) / args.steps,
         "tokens_per_s": (nb - na) / (tb - ta),
@@ -87,7 +100,11 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=4)
     p.add_argument("--max-len", type=int, default=384)
     p.add_argument("--records", type=Path, default=DATA_DIR / "tickets" / "behaviour_train.jsonl")
-    p.add_argument("--quants", default="nf4,bf16,fp32")
+    p.add_argument(
+        "--quants",
+        default="nf4,bf16,fp32",
+        help="contenders, comma-separated; add ':full' (e.g. nf4:full) for TRL's every-position loss",
+    )
     p.add_argument("--no-system", action="store_true", help="drop the system prompt (shorter rows)")
     p.add_argument("--gc", action="store_true", help="gradient checkpointing on")
     p.add_argument("--quality", action="store_true", help="also memory footprints + perplexity")
@@ -103,11 +120,11 @@ def main() -> None:
     )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for quant in args.quants.split(","):
-            rows.append(time_training(quant, records, args, Path(tmp)))
+        for spec in args.quants.split(","):
+            rows.append(time_training(spec, records, args, Path(tmp)))
             r = rows[-1]
             print(
-                f"  {quant:>4}: {r['s_per_step']:.2f} s/step, {r['tokens_per_s']:.0f} tokens/s "
+                f"  {spec:>9}: {r['s_per_step']:.2f} s/step, {r['tokens_per_s']:.0f} tokens/s "
                 f"({r['tokens_per_step']:.0f} tokens/step), loss {r['first_loss']:.3f} -> "
                 f"{r['last_loss']:.3f}, load {r['load_s']:.1f} s",
                 flush=True,
@@ -115,7 +132,7 @@ def main() -> None:
     ref = next((r for r in rows if r["quant"] == "fp32"), rows[0])
     print(f"\ntokens/s relative to {ref['quant']}:")
     for r in rows:
-        print(f"  {r['quant']:>4}: {r['tokens_per_s'] / ref['tokens_per_s']:.2f}x")
+        print(f"  {r['quant']:>9}: {r['tokens_per_s'] / ref['tokens_per_s']:.2f}x")
 
     if args.quality:
         from labkit.models import load_generator
