@@ -92,7 +92,7 @@ def behaviour_adapter(
     retrieve: Callable[[str, int], list[dict]] | None = None,
 ) -> tuple[Path, dict]:
     """``(out_dir, meta)`` of the course's ticket-triage adapter, training it if not cached
-    (~6.5 min on a 2-core CPU). With ``retrieve``: the variant trained with sources."""
+    (~3.5 min on a 2-core CPU). With ``retrieve``: the variant trained with sources."""
     records = behaviour_training_set(retrieve)
     name, cfg = (
         ("behaviour", BEHAVIOUR_CFG) if retrieve is None else ("behaviour-sources", SOURCES_CFG)
