@@ -150,7 +150,7 @@ def generate_batch(
     batch starts from a copy of its key/value cache. Each row is then ``prefix | padding | own
     tokens``; the attention mask hides the padding and position ids follow the mask, so a row
     sees what it would see alone. On CPU, reading the prompt (prefill) is most of the cost of a
-    long few-shot prompt: 3 shots (~650 shared of ~740 tokens) ran ~2x faster this way.
+    long few-shot prompt: 3 shots (655 shared of ~740 tokens) ran 1.7x faster this way.
     """
     import copy
 
@@ -165,8 +165,9 @@ def generate_batch(
     # The chat template already holds the special tokens, so never add them twice.
     ids = tok(prompts, add_special_tokens=False)["input_ids"] if prompts else []
     lengths = [len(x) for x in ids]
-    shared = shared_prefix_length(ids) if cfg.shared_prefix_min else 0
-    shared = shared if shared >= max(cfg.shared_prefix_min, 1) and len(ids) > 1 else 0
+    shared = shared_prefix_length(ids) if cfg.shared_prefix_min and len(ids) > 1 else 0
+    if shared < cfg.shared_prefix_min:
+        shared = 0
     order = sorted(range(len(prompts)), key=lambda i: lengths[i])
     stop = _stop_ids(model, tok)
     extra = {"stopping_criteria": _newline_criteria(tok)} if cfg.stop_at_newline else {}
