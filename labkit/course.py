@@ -16,6 +16,7 @@ Introduced in notebooks/04_qlora_finetuning.ipynb.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from . import behaviour, data, hybrid
@@ -26,6 +27,9 @@ __all__ = [
     "BEHAVIOUR_CFG",
     "SOURCES_CFG",
     "FACTS_CFG",
+    "GPU_OVERRIDES",
+    "behaviour_config",
+    "facts_config",
     "SOURCES_K",
     "ticket_retriever",
     "behaviour_training_set",
@@ -40,9 +44,9 @@ tickets (notebook 05), JSON validity / all three triage fields: over 100 steps, 
 QLoRA paper's) left validity at 0.61; 1e-3 with LoRA dropout 0.05 reached 0.98 / 0.62 in 255 s;
 2e-3 without dropout 0.97 / 0.74 in ~205 s. 80 steps at 2e-3: 0.99 / 0.63 in ~175 s (3e-3:
 0.99 / 0.65); 60 steps: 0.89. 80 steps keeps notebooks 04 + 05 inside their 10-minute CPU budget;
-the 20 more steps buy field accuracy, not format (a GPU run can afford them: ``replace(cfg,
-max_steps=...)``). Dropout's random masks cost ~20% of a CPU step, and a half-epoch run has little
-to regularise. The price of the large step is forgetting (notebook 05)."""
+the 20 more steps buy field accuracy, not format (the GPU profile trains longer: see
+:data:`GPU_OVERRIDES`). Dropout's random masks cost ~20% of a CPU step, and a half-epoch run
+has little to regularise. The price of the large step is forgetting (notebook 05)."""
 
 SOURCES_CFG = QLoRAConfig(max_steps=100, lr=2e-3, dropout=0.0, max_len=512)
 """The with-sources variant: prompts ~2.4x longer (512 fits 2 passages + ticket + reply), so
@@ -53,6 +57,35 @@ FACTS_CFG = QLoRAConfig(max_steps=40, lr=3e-3, batch_size=8, max_len=128, dropou
 dropout: the experiment asks whether fine-tuning can *store* facts, so it gets the setting that
 memorises best. Measured (trained phrasing / paraphrases, notebook 05's 80 questions): 60 steps at
 1e-3 0.087 / 0.000 in 78 s; 40 at 2e-3 0.062 / 0.000; 40 at 3e-3 0.100 / 0.025 in ~57 s."""
+
+GPU_OVERRIDES = {
+    "behaviour": {"max_steps": 320, "lr": 2e-4, "dropout": 0.05},
+    "facts": {"max_steps": 120, "lr": 2e-4},
+}
+"""What the GPU profile changes: SmolLM2-1.7B trains two passes over the 640 tickets (320 steps
+of 4) and twelve over the 80 facts, at the QLoRA paper's lr 2e-4 with its dropout for the
+behaviour run (the CPU profile's 2e-3 serves a 135M model on a 3-minute budget). Chosen from the
+paper's defaults for a model this size, not tuned here: no GPU was available when this was
+written, so the first GPU run is the measurement (notebooks 04-05 print what it reached)."""
+
+
+def behaviour_config(profile: Profile | None = None) -> QLoRAConfig:
+    """The behaviour adapter's config for ``profile``: :data:`BEHAVIOUR_CFG` on CPU, with
+    :data:`GPU_OVERRIDES` on a GPU (the bigger model and more steps, same code)."""
+    return _for_profile(BEHAVIOUR_CFG, "behaviour", profile)
+
+
+def facts_config(profile: Profile | None = None) -> QLoRAConfig:
+    """The facts adapters' config for ``profile`` (see :func:`behaviour_config`)."""
+    return _for_profile(FACTS_CFG, "facts", profile)
+
+
+def _for_profile(cfg: QLoRAConfig, kind: str, profile: Profile | None) -> QLoRAConfig:
+    profile = profile or current_profile()
+    if not profile.device.startswith("cuda"):
+        return cfg
+    return replace(cfg, **GPU_OVERRIDES[kind])
+
 
 SOURCES_K = 2
 """Retrieved passages per ticket (training mix, RAG and hybrid): ~80 words each."""
@@ -96,10 +129,12 @@ def behaviour_adapter(
     retrieve: Callable[[str, int], list[dict]] | None = None,
 ) -> tuple[Path, dict]:
     """``(out_dir, meta)`` of the course's ticket-triage adapter, training it if not cached
-    (~3.5 min on a 2-core CPU). With ``retrieve``: the variant trained with sources."""
+    (~3 min on a 2-core CPU). With ``retrieve``: the variant trained with sources."""
     records = behaviour_training_set(retrieve)
     name, cfg = (
-        ("behaviour", BEHAVIOUR_CFG) if retrieve is None else ("behaviour-sources", SOURCES_CFG)
+        ("behaviour", behaviour_config(profile))
+        if retrieve is None
+        else ("behaviour-sources", SOURCES_CFG)
     )
     return _trained(name, records, cfg, profile or current_profile(), progress)
 
@@ -123,6 +158,7 @@ def facts_training_set(snapshot: str = "v1", data_dir=None) -> list[dict]:
 def facts_adapter(
     snapshot: str = "v1", profile: Profile | None = None, progress: bool = True
 ) -> tuple[Path, dict]:
-    """``(out_dir, meta)`` of the adapter tuned on ``snapshot``'s facts (~80 s on a 2-core CPU)."""
+    """``(out_dir, meta)`` of the adapter tuned on ``snapshot``'s facts (~1 min on a 2-core CPU)."""
     records = facts_training_set(snapshot)
-    return _trained(f"facts-{snapshot}", records, FACTS_CFG, profile or current_profile(), progress)
+    profile = profile or current_profile()
+    return _trained(f"facts-{snapshot}", records, facts_config(profile), profile, progress)
