@@ -16,12 +16,19 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 from _common import machine
 
 from labkit.env import DATA_DIR, setup
-from labkit.train import QLoRAConfig, make_trainer, memory_footprints, perplexity
+from labkit.train import (
+    QLoRAConfig,
+    make_trainer,
+    memory_footprints,
+    perplexity,
+    trl_every_position_loss,
+)
 
 FALLBACK_TEXT = (
     "The river runs through the middle of the old town, and most of the streets lead down to it. "
@@ -40,8 +47,6 @@ def time_training(spec: str, records, args, tmp: Path) -> dict:
     """``spec``: a base precision (nf4, bf16, fp32), optionally ``:full`` for TRL's own CPU loss
     path, which projects every position (prompt and padding too) through the LM head."""
     import torch
-    import trl.kernels.chunked_logprob as kernels
-    import trl.trainer.utils as trl_utils
     from transformers import TrainerCallback
 
     quant, _, variant = spec.partition(":")
@@ -65,14 +70,9 @@ def time_training(spec: str, records, args, tmp: Path) -> dict:
     trainer = make_trainer(records, cfg, tmp / spec, progress=False, callbacks=[Clock()])
     load_s = time.perf_counter() - t_load
     torch.set_num_threads(args.threads)  # labkit.setup may have changed it
-    compact = trl_utils._use_triton  # labkit's switch (make_trainer put it in place)
-    if variant == "full":
-        trl_utils._use_triton = kernels._use_triton
     t0 = time.perf_counter()
-    try:
+    with trl_every_position_loss() if variant == "full" else nullcontext():
         trainer.train()
-    finally:
-        trl_utils._use_triton = compact
     marks.insert(0, (t0, 0))
     (ta, na), (tb, nb) = marks[args.warmup], marks[-1]
     losses = [e["loss"] for e in trainer.state.log_history if "loss" in e]

@@ -130,13 +130,14 @@ def behaviour_adapter(
 ) -> tuple[Path, dict]:
     """``(out_dir, meta)`` of the course's ticket-triage adapter, training it if not cached
     (~3 min on a 2-core CPU). With ``retrieve``: the variant trained with sources."""
+    profile = profile or current_profile()
     records = behaviour_training_set(retrieve)
     name, cfg = (
         ("behaviour", behaviour_config(profile))
         if retrieve is None
         else ("behaviour-sources", SOURCES_CFG)
     )
-    return _trained(name, records, cfg, profile or current_profile(), progress)
+    return _trained(name, records, cfg, profile, progress)
 
 
 def facts_training_set(snapshot: str = "v1", data_dir=None) -> list[dict]:

@@ -5,7 +5,7 @@
 1. validates the data folder (a missing or malformed file stops here, before any model loads);
 2. builds (or reuses) the help-center index;
 3. evaluates dense, BM25 and hybrid retrieval on the dev questions (notebook 02);
-4. trains (or reuses) the QLoRA ticket-triage adapter (notebook 04; ~3.5 min on 2 CPU cores);
+4. trains (or reuses) the QLoRA ticket-triage adapter (notebook 04; ~3 min on 2 CPU cores);
 5. the four-way table: base, RAG only, fine-tuned only, hybrid, on held-out tickets (notebook 06);
 6. the knowledge update: v2 snapshot re-indexed, changed facts checked fresh/stale (notebook 07);
 7. writes ``report.md``, ``metrics.json`` and PNG plots into a fresh run folder.

@@ -26,6 +26,7 @@ import json
 import math
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -41,6 +42,7 @@ __all__ = [
     "data_sha256",
     "make_trainer",
     "score_replies_only_on_cpu",
+    "trl_every_position_loss",
     "train_adapter",
     "adapter_is_trained",
     "read_adapter_meta",
@@ -409,8 +411,24 @@ def score_replies_only_on_cpu() -> bool:
         return device.type == "cpu" or current(device)
 
     compact_on_cpu.labkit_cpu_compact = True
+    compact_on_cpu.labkit_original = current
     tu._use_triton = compact_on_cpu
     return True
+
+
+@contextmanager
+def trl_every_position_loss():
+    """While inside, TRL's own CPU loss path (every position through the LM head) is back in
+    place of :func:`score_replies_only_on_cpu`'s switch: for the benchmark and the test that
+    compare the two. A no-op when the switch is not installed."""
+    import trl.trainer.utils as tu
+
+    before = tu._use_triton
+    tu._use_triton = getattr(before, "labkit_original", before)
+    try:
+        yield
+    finally:
+        tu._use_triton = before
 
 
 def make_trainer(

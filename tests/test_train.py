@@ -371,13 +371,13 @@ def test_perplexity_windows_and_sanity(generator):
 def test_cpu_loss_scores_reply_tokens_only_with_same_loss_and_grads(monkeypatch):
     """labkit lets TRL's fused LM head drop prompt/padding positions on CPU (~30% of a step):
     the projection sees only the labelled rows, and loss and LoRA-free grads are unchanged."""
-    import trl.kernels.chunked_logprob as kern
+    from contextlib import nullcontext
+
     import trl.trainer.utils as tu
     from transformers import LlamaConfig, LlamaForCausalLM
 
     assert T.score_replies_only_on_cpu(), "installed TRL no longer matches: see the docstring"
     assert T.score_replies_only_on_cpu()  # idempotent
-    compact_fn = tu._use_triton
     rows = []
     real_apply = tu._ChunkedLogProbFunction.apply
 
@@ -398,11 +398,11 @@ def test_cpu_loss_scores_reply_tokens_only_with_same_loss_and_grads(monkeypatch)
     labels[:, :7] = -100  # the prompt
     labels[1, 10:] = -100  # padding
     results = {}
-    for name, fn in (("full", kern._use_triton), ("compact", compact_fn)):
-        monkeypatch.setattr(tu, "_use_triton", fn)
-        model.zero_grad()
-        out = model(input_ids=ids, labels=labels, fused_lm_head=True)
-        out.loss.backward()
+    for name, path in (("full", T.trl_every_position_loss), ("compact", nullcontext)):
+        with path():
+            model.zero_grad()
+            out = model(input_ids=ids, labels=labels, fused_lm_head=True)
+            out.loss.backward()
         results[name] = (out.loss.detach(), [p.grad.clone() for p in model.parameters()])
     n_labelled = int((labels[:, 1:] != -100).sum())
     assert rows == [2 * 11, n_labelled]  # full scores every shifted position, compact the replies
