@@ -1,0 +1,91 @@
+"""Intervals and paired tests for every rate the course reports.
+
+Introduced in notebooks/02_retrieval.ipynb and used by every notebook that compares numbers:
+a rate is printed with its 95% Wilson interval and its true denominator (
+33/160"), and a stated direction ("RAG beats closed-book") comes with a paired test: exact
+McNemar for paired right/wrong (re-exported from :mod:`labkit.gate`) or a paired bootstrap for
+means. A rate with fewer than ``MIN_N`` items behind it is reported as not measured.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from .gate import mcnemar_exact, paired_bootstrap
+
+__all__ = [
+    "MIN_N",
+    "wilson_interval",
+    "rate",
+    "format_rate",
+    "compare_paired",
+    "mcnemar_exact",
+    "paired_bootstrap",
+]
+
+MIN_N = 10  # below this many items a rate is "not measured" (too few to say anything)
+
+
+def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval for k successes out of n (95% for z=1.96); (nan, nan) when n=0.
+
+    Unlike the normal approximation it stays inside [0, 1] and is not zero-width at 0/n or n/n.
+    """
+    if n < 0 or k < 0 or k > n:
+        raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
+    if n == 0:
+        return (float("nan"), float("nan"))
+    p = k / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def rate(k_or_flags, n: int | None = None, min_n: int = MIN_N) -> dict:
+    """A rate with its interval: ``rate(33, 160)`` or ``rate([True, False, ...])``.
+
+    Returns {rate, lo, hi, k, n, measured}; ``measured`` is False (and rate/lo/hi NaN) when
+    n < ``min_n``, so a tone score over 3 valid outputs is never shown as 1.0.
+    """
+    if n is None:
+        flags = [bool(x) for x in k_or_flags]
+        k, n = sum(flags), len(flags)
+    else:
+        k = int(k_or_flags)
+    measured = n >= min_n
+    lo, hi = wilson_interval(k, n) if measured else (float("nan"), float("nan"))
+    return {
+        "rate": k / n if measured else float("nan"),
+        "lo": lo,
+        "hi": hi,
+        "k": k,
+        "n": n,
+        "measured": measured,
+    }
+
+
+def format_rate(r: dict, digits: int = 3) -> str:
+    """'0.206 [0.150, 0.276] (33/160)', or 'not measured (3/3 < 10)'."""
+    if not r["measured"]:
+        return f"not measured ({r['k']}/{r['n']}, n < {MIN_N})"
+    return (
+        f"{r['rate']:.{digits}f} [{r['lo']:.{digits}f}, {r['hi']:.{digits}f}] ({r['k']}/{r['n']})"
+    )
+
+
+def compare_paired(
+    candidate: Sequence[bool], baseline: Sequence[bool], alpha: float = 0.05
+) -> dict:
+    """Exact McNemar on paired right/wrong plus the words the prose may use.
+
+    Returns McNemar's fields and ``verdict``: "better" / "worse" when p < alpha, else
+    "not significant" (the prose must then not claim a direction).
+    """
+    m = mcnemar_exact(candidate, baseline)
+    if m["p_value"] < alpha:
+        verdict = "better" if m["b"] > m["c"] else "worse"
+    else:
+        verdict = "not significant"
+    return {**m, "verdict": verdict}

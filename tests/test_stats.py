@@ -1,0 +1,49 @@
+"""Wilson intervals and paired comparisons (labkit.stats)."""
+
+import math
+
+import pytest
+
+from labkit import stats
+
+
+def test_wilson_matches_reference_values():
+    # Reference: Newcombe (1998), Table I, method 3 (Wilson score without continuity correction).
+    lo, hi = stats.wilson_interval(81, 263)
+    assert (round(lo, 4), round(hi, 4)) == (0.2553, 0.3662)
+    lo, hi = stats.wilson_interval(15, 148)
+    assert (round(lo, 4), round(hi, 4)) == (0.0624, 0.1605)
+    lo, hi = stats.wilson_interval(0, 20)
+    assert lo == 0.0 and round(hi, 4) == 0.1611
+
+
+def test_wilson_is_inside_unit_interval_and_contains_the_rate():
+    for n in (1, 2, 7, 50, 400):
+        for k in range(0, n + 1, max(1, n // 7)):
+            lo, hi = stats.wilson_interval(k, n)
+            assert 0.0 <= lo <= k / n <= hi <= 1.0
+            assert hi - lo > 0
+
+
+def test_wilson_rejects_impossible_counts():
+    with pytest.raises(ValueError):
+        stats.wilson_interval(5, 4)
+    assert all(math.isnan(x) for x in stats.wilson_interval(0, 0))
+
+
+def test_rate_below_min_n_is_not_measured():
+    r = stats.rate([True] * 3)
+    assert not r["measured"] and math.isnan(r["rate"]) and r["n"] == 3
+    assert "not measured" in stats.format_rate(r)
+    r = stats.rate(33, 160)
+    assert r["measured"] and r["rate"] == pytest.approx(33 / 160)
+    assert stats.format_rate(r) == "0.206 [0.151, 0.275] (33/160)"
+
+
+def test_compare_paired_verdicts():
+    cand = [True] * 20 + [False] * 5
+    base = [False] * 20 + [False] * 5
+    assert stats.compare_paired(cand, base)["verdict"] == "better"
+    assert stats.compare_paired(base, cand)["verdict"] == "worse"
+    few = [True, False] * 5
+    assert stats.compare_paired(few, few[::-1])["verdict"] == "not significant"
