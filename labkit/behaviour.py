@@ -57,6 +57,8 @@ __all__ = [
     "format_ticket",
     "format_label",
     "parse_response",
+    "item_scores",
+    "MIN_VALID_FOR_TONE",
     "check_tone",
     "behaviour_metrics",
     "few_shot_messages",
@@ -216,49 +218,73 @@ def _gold(example: dict) -> tuple[dict, str]:
     return {k: example[k] for k in KEYS if k in example}, example["customer"]
 
 
+def item_scores(examples: Sequence[dict], outputs: Sequence[str]) -> list[dict]:
+    """Per-item behaviour scores (what :func:`behaviour_metrics` averages, and what a paired test
+    compares): ``valid`` (parses as the strict format), ``category`` / ``priority`` /
+    ``escalate`` / ``all_fields`` (right, and False for an invalid output), ``tone_ok`` (every
+    tone rule kept; None for an invalid output: there is no reply to judge), ``tone`` (per rule,
+    None when invalid) and ``tone_valid`` (valid and every tone rule kept)."""
+    if len(examples) != len(outputs):
+        raise ValueError(f"{len(examples)} examples but {len(outputs)} outputs")
+    rows = []
+    for ex, out in zip(examples, outputs, strict=True):
+        gold, name = _gold(ex)
+        pred = parse_response(out)
+        if pred is None:
+            rows.append(
+                {"valid": False, "category": False, "priority": False, "escalate": False,
+                 "all_fields": False, "tone_ok": None, "tone": None, "tone_valid": False}
+            )  # fmt: skip
+            continue
+        same = {k: pred[k] == gold[k] for k in ("category", "priority", "escalate")}
+        tone = check_tone(pred["reply"], name)
+        rows.append(
+            {"valid": True, **same, "all_fields": all(same.values()), "tone_ok": all(tone.values()),
+             "tone": tone, "tone_valid": all(tone.values())}
+        )  # fmt: skip
+    return rows
+
+
+MIN_VALID_FOR_TONE = 10
+"""Below this many valid outputs, tone is "not measured" (NaN): 1 valid reply out of 32 keeping
+every rule is not a tone adherence of 1.0 (see :data:`labkit.stats.MIN_N`)."""
+
+
 def behaviour_metrics(examples: Sequence[dict], outputs: Sequence[str]) -> dict:
     """Score model outputs against gold tickets (or behaviour chat records).
 
     Returns plain numbers in [0, 1]: ``json_validity`` (share parsed by :func:`parse_response`),
     ``category_accuracy`` / ``priority_accuracy`` / ``escalate_accuracy`` and ``all_fields``
     (all three right) over ALL examples (an invalid output counts as wrong), ``tone_adherence``
-    (share of valid outputs whose reply passes every tone rule) and ``tone_per_rule``
-    (same denominator, per rule); plus ``n`` and ``n_valid``.
+    (share of valid outputs whose reply passes every tone rule; NaN, i.e. not measured, when
+    fewer than :data:`MIN_VALID_FOR_TONE` outputs are valid) and ``tone_per_rule`` (same
+    denominator, per rule), ``tone_valid`` (valid *and* every tone rule kept, over ALL
+    examples); plus ``n`` and ``n_valid``. Per item: :func:`item_scores`.
     """
-    if len(examples) != len(outputs):
-        raise ValueError(f"{len(examples)} examples but {len(outputs)} outputs")
-    n = len(examples)
-    hits = {"category": 0, "priority": 0, "escalate": 0, "all": 0}
-    per_rule = dict.fromkeys(TONE_RULES, 0)
-    n_valid = tone_ok = 0
-    for ex, out in zip(examples, outputs, strict=True):
-        gold, name = _gold(ex)
-        pred = parse_response(out)
-        if pred is None:
-            continue
-        n_valid += 1
-        same = [pred[k] == gold[k] for k in ("category", "priority", "escalate")]
-        for k, ok in zip(("category", "priority", "escalate"), same, strict=True):
-            hits[k] += ok
-        hits["all"] += all(same)
-        tone = check_tone(pred["reply"], name)
-        tone_ok += all(tone.values())
-        for rule, ok in tone.items():
-            per_rule[rule] += ok
+    rows = item_scores(examples, outputs)
+    n = len(rows)
+    valid = [r for r in rows if r["valid"]]
+    n_valid = len(valid)
 
     def share(x: int, d: int) -> float:
         return x / d if d else 0.0
+
+    def tone_share(x: int) -> float:
+        return x / n_valid if n_valid >= MIN_VALID_FOR_TONE else float("nan")
 
     return {
         "n": n,
         "n_valid": n_valid,
         "json_validity": share(n_valid, n),
-        "category_accuracy": share(hits["category"], n),
-        "priority_accuracy": share(hits["priority"], n),
-        "escalate_accuracy": share(hits["escalate"], n),
-        "all_fields": share(hits["all"], n),
-        "tone_adherence": share(tone_ok, n_valid),
-        "tone_per_rule": {r: share(c, n_valid) for r, c in per_rule.items()},
+        "category_accuracy": share(sum(r["category"] for r in rows), n),
+        "priority_accuracy": share(sum(r["priority"] for r in rows), n),
+        "escalate_accuracy": share(sum(r["escalate"] for r in rows), n),
+        "all_fields": share(sum(r["all_fields"] for r in rows), n),
+        "tone_adherence": tone_share(sum(r["tone_ok"] for r in valid)),
+        "tone_per_rule": {
+            rule: tone_share(sum(r["tone"][rule] for r in valid)) for rule in TONE_RULES
+        },
+        "tone_valid": share(sum(r["tone_valid"] for r in rows), n),
     }
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import math
+
 import pytest
 
 from labkit import behaviour as bh
@@ -158,25 +160,39 @@ def _record(label: dict, name: str = NAME) -> dict:
 
 
 def test_metrics_perfect_and_invalid():
-    examples = [TICKET, _record(LABEL)]
-    gold = [bh.format_label(LABEL)] * 2
+    examples = [TICKET, _record(LABEL)] * 5
+    gold = [bh.format_label(LABEL)] * 10
     m = bh.behaviour_metrics(examples, gold)
     assert m["json_validity"] == m["category_accuracy"] == m["all_fields"] == 1.0
     assert m["tone_adherence"] == 1.0 and set(m["tone_per_rule"]) == set(bh.TONE_RULES)
-    bad = bh.behaviour_metrics(examples, ["nope", "{}"])
+    assert m["tone_valid"] == 1.0
+    bad = bh.behaviour_metrics(examples, ["nope", "{}"] * 5)
     assert bad["n_valid"] == 0 and bad["json_validity"] == 0.0
-    assert bad["category_accuracy"] == 0.0 and bad["tone_adherence"] == 0.0
+    assert bad["category_accuracy"] == 0.0 and bad["tone_valid"] == 0.0
+    assert math.isnan(bad["tone_adherence"])  # no valid reply: tone not measured, not 0
+
+
+def test_tone_not_measured_below_ten_valid_outputs():
+    # 1 valid reply of 32 keeping every rule is not "tone adherence 1.0" (issue: 06's RAG row)
+    outputs = [bh.format_label(LABEL)] + ["rambling, not JSON"] * 31
+    m = bh.behaviour_metrics([TICKET] * 32, outputs)
+    assert m["n_valid"] == 1 and math.isnan(m["tone_adherence"])
+    assert m["tone_valid"] == pytest.approx(1 / 32)
+    m = bh.behaviour_metrics([TICKET] * 32, [bh.format_label(LABEL)] * 10 + ["x"] * 22)
+    assert m["tone_adherence"] == 1.0
 
 
 def test_metrics_mixed():
     wrong_priority = {**LABEL, "priority": "high"}
     rude = {**LABEL, "reply": GOOD_REPLY.replace("the refund.", "the refund!")}
     outputs = [bh.format_label(LABEL), bh.format_label(wrong_priority), bh.format_label(rude), "x"]
-    m = bh.behaviour_metrics([TICKET] * 4, outputs)
-    assert m["n"] == 4 and m["n_valid"] == 3 and m["json_validity"] == 0.75
+    m = bh.behaviour_metrics([TICKET] * 12, outputs * 3)
+    assert m["n"] == 12 and m["n_valid"] == 9 and m["json_validity"] == 0.75
     assert m["category_accuracy"] == 0.75  # invalid output counts as wrong
     assert m["priority_accuracy"] == 0.5
     assert m["all_fields"] == 0.5
+    assert math.isnan(m["tone_adherence"])  # 9 valid < 10: not measured
+    m = bh.behaviour_metrics([TICKET] * 16, outputs * 4)  # 12 valid: tone measured
     assert m["tone_adherence"] == pytest.approx(2 / 3)
     assert m["tone_per_rule"]["no_exclamation"] == pytest.approx(2 / 3)
     assert m["tone_per_rule"]["greeting"] == 1.0
