@@ -6,7 +6,6 @@ Model-free. The contract is in docs/design-finetune.md; the data in datasets/tic
 from __future__ import annotations
 
 import json
-
 import math
 
 import pytest
