@@ -2,13 +2,17 @@
 
 Every record is checked against a JSON Schema (the ``jsonschema`` library) before anything is
 returned: one malformed line raises :class:`DataError` naming the file and line, and nothing
-half-loads. Introduced in notebooks/01_indexing.ipynb; the data itself is described in
+half-loads. Beyond the schema: bytes that are not UTF-8, a key given twice in one object, an
+impossible date (``2024-13-45``), a blank text field and an empty file are errors too, and
+:func:`check_data_dir` checks the links between files (facts -> articles, tickets/questions/
+changes -> facts) and that every split the main job uses has records. Introduced in notebooks/01_indexing.ipynb; the data itself is described in
 ``datasets/DATASHEET.md`` and produced by ``datasets/build.py``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import jsonschema
@@ -42,7 +46,8 @@ ACCESS_LEVELS = ["public", "customer", "internal"]
 QUESTION_TYPES = ["single", "paraphrase", "multi", "unanswerable"]
 
 _ID = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"}
-_TEXT = {"type": "string", "minLength": 1}
+_NOT_BLANK = r"\S"  # at least one non-space character: "   " is as empty as ""
+_TEXT = {"type": "string", "minLength": 1, "pattern": _NOT_BLANK}
 
 SCHEMAS: dict[str, dict] = {
     "article": {
@@ -53,7 +58,8 @@ SCHEMAS: dict[str, dict] = {
             "title": _TEXT,
             "category": {"enum": CATEGORIES},
             "version": {"type": "integer", "minimum": 1},
-            "updated": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            # ISO date; "format" is checked (a real calendar date), not only the pattern
+            "updated": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"},
             "access": {"enum": ACCESS_LEVELS},
             "body": _TEXT,
             "tags": {"type": "array", "items": {"type": "string"}},
@@ -97,41 +103,92 @@ class DataError(ValueError):
     """A data file is missing or a record is malformed. The message names file and line."""
 
 
-def load_jsonl(path: str | Path, schema: str | dict | None = None) -> list[dict]:
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    """``object_pairs_hook`` for json: a key given twice in one object is an error (json keeps
+    the last silently, e.g. ``"access": "internal", ..., "access": "public"`` -> public)."""
+    out: dict = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _error_text(err: jsonschema.ValidationError) -> str:
+    where = "/".join(str(p) for p in err.absolute_path) or "record"
+    if err.validator == "pattern" and err.validator_value == _NOT_BLANK:
+        return f"{where}: is blank (only spaces); give it some text"
+    if err.validator == "format" and err.validator_value == "date":
+        return f"{where}: {err.instance!r} is not a calendar date (expected YYYY-MM-DD)"
+    return f"{where}: {err.message}"
+
+
+def _decoded_lines(path: Path) -> Iterable[tuple[int, str]]:
+    """(line number, text) of each line, decoded as UTF-8; bad bytes name file, line and column."""
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, start=1):
+            try:
+                yield lineno, raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise DataError(
+                    f"{path}:{lineno}: not UTF-8 text (byte {raw[e.start]:#04x} at column "
+                    f"{e.start + 1}); save the file as UTF-8"
+                ) from None
+
+
+def load_jsonl(
+    path: str | Path, schema: str | dict | None = None, allow_empty: bool = False
+) -> list[dict]:
     """Read a JSONL file, validating each record; all or nothing.
 
-    ``schema`` is a key of :data:`SCHEMAS` or a JSON Schema dict. Blank lines are skipped.
-    Raises :class:`DataError` with ``file:line`` on the first bad record, and on duplicate ``id``.
+    ``schema`` is a key of :data:`SCHEMAS` or a JSON Schema dict (``format: date`` is checked).
+    Blank lines are skipped. Raises :class:`DataError` with ``file:line`` on the first bad record
+    (invalid JSON, bytes that are not UTF-8, a key given twice in one object, a schema
+    violation), on a duplicate ``id``, and on a file with no records unless ``allow_empty``.
     """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"{path}: file not found")
     spec = SCHEMAS[schema] if isinstance(schema, str) else schema
-    validator = jsonschema.Draft202012Validator(spec) if spec else None
+    validator = (
+        jsonschema.Draft202012Validator(
+            spec, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        )
+        if spec
+        else None
+    )
     records, seen = [], {}
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
+    for lineno, line in _decoded_lines(path):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line, object_pairs_hook=_no_duplicate_keys)
+        except json.JSONDecodeError as e:
+            raise DataError(
+                f"{path}:{lineno}: not valid JSON ({e.msg} at column {e.colno})"
+            ) from None
+        except _DuplicateKey as e:
+            raise DataError(
+                f"{path}:{lineno}: key {e.args[0]!r} appears twice in one object; keep one"
+            ) from None
+        if validator is not None:
+            err = jsonschema.exceptions.best_match(validator.iter_errors(rec))
+            if err is not None:
+                raise DataError(f"{path}:{lineno}: {_error_text(err)}")
+        rid = rec.get("id") if isinstance(rec, dict) else None
+        if rid is not None:
+            if rid in seen:
                 raise DataError(
-                    f"{path}:{lineno}: not valid JSON ({e.msg} at column {e.colno})"
-                ) from None
-            if validator is not None:
-                err = jsonschema.exceptions.best_match(validator.iter_errors(rec))
-                if err is not None:
-                    where = "/".join(str(p) for p in err.absolute_path) or "record"
-                    raise DataError(f"{path}:{lineno}: {where}: {err.message}")
-            rid = rec.get("id") if isinstance(rec, dict) else None
-            if rid is not None:
-                if rid in seen:
-                    raise DataError(
-                        f"{path}:{lineno}: duplicate id {rid!r} (first on line {seen[rid]})"
-                    )
-                seen[rid] = lineno
-            records.append(rec)
+                    f"{path}:{lineno}: duplicate id {rid!r} (first on line {seen[rid]})"
+                )
+            seen[rid] = lineno
+        records.append(rec)
+    if not records and not allow_empty:
+        raise DataError(f"{path}: no records (the file is empty or only blank lines)")
     return records
 
 
@@ -151,8 +208,15 @@ def load_changes(data_dir: str | Path | None = None) -> list[dict]:
 
 
 def load_facts(snapshot: str = "v1", data_dir: str | Path | None = None) -> list[dict]:
-    """The atomic facts the articles state (one per line), validated."""
-    return load_jsonl(_snapshot_dir(snapshot, data_dir) / "facts.jsonl", "fact")
+    """The atomic facts the articles state (one per line), validated.
+
+    Also checks that every fact's ``article_id`` names an article of the same snapshot.
+    """
+    path = _snapshot_dir(snapshot, data_dir) / "facts.jsonl"
+    facts = load_jsonl(path, "fact")
+    ids = {a["id"] for a in load_articles(snapshot, data_dir)}
+    _check_links(path, "facts' article ids", [(f["id"], f["article_id"]) for f in facts], ids)
+    return facts
 
 
 def load_questions(split: str | None = None, data_dir: str | Path | None = None) -> list[dict]:
@@ -170,27 +234,79 @@ def load_questions(split: str | None = None, data_dir: str | Path | None = None)
     return [q for q in qs if split is None or q["split"] == split]
 
 
+def _check_links(where: Path, what: str, links: Iterable[tuple[str, str]], known: set) -> None:
+    """Raise when a record points to an id that does not exist (``links``: (record id, target))."""
+    missing = [(rid, target) for rid, target in links if target not in known]
+    if missing:
+        shown = ", ".join(f"{rid} -> {target}" for rid, target in missing[:5])
+        more = f" (and {len(missing) - 5} more)" if len(missing) > 5 else ""
+        raise DataError(f"{where}: {len(missing)} {what} point to no such id: {shown}{more}")
+
+
+def _check_not_empty(where: Path, counts: dict[str, int]) -> None:
+    empty = [name for name, n in counts.items() if n == 0]
+    if empty:
+        raise DataError(f"{where}: no records for {', '.join(empty)}; the main job needs them")
+
+
 def check_data_dir(data_dir: str | Path | None = None) -> dict:
     """Validate the whole data folder up front (the main job calls this before heavy work).
 
-    Returns counts; raises :class:`DataError` with a clear message when anything is missing
-    or malformed.
+    Beyond each file's own checks (:func:`load_facts` checks that every fact names an existing
+    article, v1 and v2): every fact id that a question, ticket, behaviour record or change
+    names exists in the v1 facts; the ticket and behaviour files agree on ids; the train and
+    eval tickets and the dev questions are not empty. Returns counts; raises
+    :class:`DataError` with a clear message when anything is missing, malformed or dangling.
     """
     data_dir = Path(data_dir or DATA_DIR)
     if not data_dir.is_dir():
         raise DataError(f"{data_dir}: data folder not found (expected datasets/ from the repo)")
+    hc = data_dir / "helpcenter"
     arts = load_articles("v1", data_dir)
     facts = load_facts("v1", data_dir)
     qs = load_questions(None, data_dir)
     load_articles("v2", data_dir)
-    load_facts("v2", data_dir)
+    facts_v2 = load_facts("v2", data_dir)  # load_facts checks each fact's article exists
+    fact_ids = {f["id"] for f in facts}
+    _check_links(
+        data_dir / "questions" / "questions.jsonl",
+        "question fact ids",
+        [(q["id"], f) for q in qs for f in q.get("fact_ids", [])],
+        fact_ids,
+    )
     tickets = load_tickets(None, data_dir)
     behaviour = load_behaviour("train", data_dir) + load_behaviour("eval", data_dir)
     if [t["id"] for t in tickets] != [b["id"] for b in behaviour]:
         raise DataError(
             f"{data_dir / 'tickets'}: tickets.jsonl and behaviour_*.jsonl disagree on ids"
         )
+    _check_links(
+        data_dir / "tickets" / "tickets.jsonl",
+        "ticket fact ids",
+        [(t["id"], f) for t in tickets for f in t["fact_ids"]],
+        fact_ids,
+    )
+    _check_links(
+        data_dir / "tickets",
+        "behaviour fact ids",
+        [(b["id"], b["fact_id"]) for b in behaviour if "fact_id" in b],
+        fact_ids,
+    )
     changes = load_changes(data_dir)
+    _check_links(
+        hc / "v2" / "changes.jsonl",
+        "changed fact ids (v1 and v2 facts)",
+        [(c["article_id"], c["fact_id"]) for c in changes],
+        fact_ids & {f["id"] for f in facts_v2},
+    )
+    _check_not_empty(
+        data_dir,
+        {
+            "train tickets (tickets/tickets.jsonl)": sum(t["split"] == "train" for t in tickets),
+            "eval tickets (tickets/tickets.jsonl)": sum(t["split"] == "eval" for t in tickets),
+            "dev questions (questions/questions.jsonl)": sum(q["split"] == "dev" for q in qs),
+        },
+    )
     return {
         "articles": len(arts),
         "facts": len(facts),
