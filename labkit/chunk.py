@@ -16,6 +16,7 @@ are whitespace-separated words. Chunk text is always an exact slice of the docum
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import asdict, dataclass
 
 __all__ = ["ChunkConfig", "chunk_docs", "chunk_text", "embedding_text"]
@@ -105,6 +106,8 @@ def chunk_docs(docs: list[dict], cfg: ChunkConfig | None = None, tok=None) -> li
     ``category``, ``access``, ``version``, ``updated`` copied for metadata filters.
     """
     cfg = cfg or ChunkConfig()
+    if cfg.strategy == "headings":
+        _warn_if_no_headings(docs, cfg)
     chunks = []
     for doc in docs:
         body = doc["body"]
@@ -126,6 +129,22 @@ def chunk_docs(docs: list[dict], cfg: ChunkConfig | None = None, tok=None) -> li
                 }
             )
     return chunks
+
+
+def _warn_if_no_headings(docs: list[dict], cfg: ChunkConfig) -> None:
+    """One warning for all documents the heading-aware chunker can only cut into windows."""
+    flat = [
+        d["id"] for d in docs if isinstance(d.get("body"), str) and not _HEADING.search(d["body"])
+    ]
+    if flat:
+        warnings.warn(
+            f"chunking: {len(flat)} of {len(docs)} documents have no Markdown heading "
+            f"('#', '##' or '###' at the start of a line), e.g. {flat[0]!r}; strategy='headings' "
+            f"cut them into plain windows of {cfg.size} tokens. Add headings, or use "
+            "ChunkConfig(strategy='fixed') to say that windows are what you want.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def embedding_text(chunk: dict) -> str:

@@ -1,0 +1,503 @@
+"""The whole RAG path on your own documents, from the command line.
+
+    python -m labkit.rag index DOCS --out DIR            # JSONL file, Markdown/text folder or BEIR folder
+    python -m labkit.rag ask DIR "question" [--filter key=value] [-k 3]
+    python -m labkit.rag eval DIR questions.jsonl [--question-field q --answer-field a --gold-field ids]
+    python -m labkit.rag calibrate DIR labelled.jsonl    # sets the refusal gate for these documents
+
+DIR holds ``index/`` (a :class:`labkit.index.VectorIndex`), ``rag.json`` (what was indexed) and,
+after ``calibrate``, ``gate.json`` (the refusal threshold). Retrieval is hybrid (MiniLM dense +
+BM25, fused) by default, answers come from the course generator (:func:`labkit.generate.rag_answer`),
+retrieval metrics from :mod:`labkit.metrics`. The refusal gate compares the best chunk's cosine
+with a threshold calibrated on *your* labelled questions: a threshold from another corpus does
+not transfer, so ``ask`` refuses on score only once ``calibrate`` has run (it says so otherwise).
+Walkthrough: docs/OWN_DOCUMENTS.md; the pieces are taught in notebooks/01-03.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+__all__ = ["main", "parse_filters", "token_f1"]
+
+INDEX, INFO, GATE = "index", "rag.json", "gate.json"
+RETRIEVERS = ("hybrid", "dense", "bm25")
+
+
+class UsageError(ValueError):
+    """A command-line value that cannot work (bad filter, missing folder, ...)."""
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------ models
+
+
+@functools.cache
+def _profile():
+    import labkit
+
+    return labkit.setup()  # honours HF_HUB_OFFLINE; models resolve as in the notebooks
+
+
+@functools.cache
+def _embedder():
+    from labkit.models import load_embedder
+
+    _err("loading the embedder ...")
+    return load_embedder(_profile())
+
+
+@functools.cache
+def _generator():
+    from labkit.models import load_generator
+
+    _err("loading the generator ...")
+    return load_generator("none", _profile())
+
+
+# ------------------------------------------------------------------------------ filters
+
+
+def _as_text(value) -> str:
+    """How a metadata value is written on the command line (true/false/null like JSON)."""
+    return json.dumps(value) if isinstance(value, bool) or value is None else str(value)
+
+
+def parse_filters(pairs: list[str], chunks: list[dict]) -> dict[str, set] | None:
+    """``["key=value", ...]`` -> retriever filters, checked against the indexed chunks.
+
+    A value matches a chunk field when it reads the same (``year=2020`` matches the number 2020
+    or the string "2020"). Repeating a key allows several values (OR); different keys must all
+    match (AND). A key no chunk has, or a field holding lists, raises :class:`UsageError`; a
+    value no chunk has only warns (the search then finds nothing, and ``ask`` refuses).
+    """
+    if not pairs:
+        return None
+    out: dict[str, set] = {}
+    for pair in pairs:
+        key, sep, want = pair.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"--filter wants key=value, got {pair!r}")
+        values = [c[key] for c in chunks if key in c]
+        if not values:
+            fields = sorted({k for c in chunks for k in c} - {"text", "start", "end", "chunk_id"})
+            raise UsageError(
+                f"--filter {pair}: no chunk has a field {key!r}; fields you can filter on: "
+                + ", ".join(fields)
+            )
+        if any(isinstance(v, (list, dict)) for v in values):
+            raise UsageError(f"--filter {pair}: field {key!r} holds lists/objects; only scalars")
+        hits = {v for v in values if _as_text(v) == want}
+        if not hits:
+            seen = sorted({_as_text(v) for v in values})
+            warnings.warn(
+                f"--filter {pair}: no chunk has {key}={want}; values present: "
+                + ", ".join(seen[:10])
+                + (" ..." if len(seen) > 10 else ""),
+                UserWarning,
+                stacklevel=2,
+            )
+            hits = {want}
+        out.setdefault(key, set()).update(hits)
+    return out
+
+
+# ------------------------------------------------------------------------------ workspace
+
+
+def _read_json(path: Path, what: str) -> dict:
+    if not path.is_file():
+        raise UsageError(f"{path.parent}: no {path.name}; {what}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _fingerprint(index) -> str:
+    """Content id of an index (embedder, documents, chunker): a gate is valid for this only."""
+    from labkit.store import sha256_text
+
+    mf = index.manifest
+    keys = ("embedder", "doc_hashes", "chunker", "n_chunks")
+    return sha256_text(json.dumps({k: mf.get(k) for k in keys}, sort_keys=True))
+
+
+class Workspace:
+    """An indexed DIR: the index, dense/BM25/hybrid retrievers over it, and the gate (if any)."""
+
+    def __init__(self, folder: str | Path, embedder):
+        from labkit.index import VectorIndex
+        from labkit.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+
+        self.folder = Path(folder)
+        self.info = _read_json(
+            self.folder / INFO, "run `python -m labkit.rag index DOCS --out DIR`"
+        )
+        self.index = VectorIndex.load(self.folder / INDEX, embedder)
+        self.dense = DenseRetriever(self.index, embedder)
+        self.bm25 = BM25Retriever(self.index.chunks)
+        hybrid = HybridRetriever(self.dense, self.bm25)
+        self.retrievers = {"hybrid": hybrid, "dense": self.dense, "bm25": self.bm25}
+        self.doc_ids = set(self.index.doc_hashes)
+        self.gate, self.gate_note = self._read_gate()
+
+    def _read_gate(self) -> tuple[dict | None, str]:
+        path = self.folder / GATE
+        if not path.is_file():
+            return None, (
+                "uncalibrated: answers are not refused on retrieval score. Calibrate on your own "
+                f"labelled questions: python -m labkit.rag calibrate {self.folder} labelled.jsonl"
+            )
+        gate = json.loads(path.read_text(encoding="utf-8"))
+        if gate.get("fingerprint") != self.info.get("fingerprint"):
+            return None, (
+                "uncalibrated: gate.json was calibrated on another version of this index "
+                "(re-indexed since); run calibrate again"
+            )
+        return gate, (
+            f"calibrated: refuse when the best chunk's cosine < {gate['threshold']:.4f} "
+            f"(balanced accuracy {gate['balanced_accuracy']:.2f} on {gate['n_answerable']} "
+            f"answerable + {gate['n_unanswerable']} unanswerable questions)"
+        )
+
+    def top_cosines(self, queries: list[str], filters=None) -> list[float]:
+        """The gate's score: cosine of the best eligible chunk (-1 when none is eligible)."""
+        hits = self.dense.search_many(queries, 1, filters=filters)
+        return [h[0]["score"] if h else -1.0 for h in hits]
+
+    def answer(self, queries: list[str], k: int, retriever: str, filters=None, progress=False):
+        """rag_answer over ``retriever`` with the gate (if calibrated); adds retrieval_ms."""
+        from labkit.generate import GenerationConfig, rag_answer
+
+        model, tok = _generator()
+        search = self.retrievers[retriever]
+        ms: dict[str, float] = {}
+
+        def retrieve(query: str, k: int) -> list[dict]:
+            t0 = time.perf_counter()
+            hits = search.search(query, k, filters=filters)
+            ms[query] = (time.perf_counter() - t0) * 1000
+            return hits
+
+        scores = dict(zip(queries, self.top_cosines(queries, filters), strict=True))
+        # Uncalibrated: -inf still refuses a query with no eligible chunk at all (never answer
+        # from empty sources), and nothing else.
+        threshold = self.gate["threshold"] if self.gate else float("-inf")
+        results = rag_answer(
+            queries,
+            retrieve,
+            model,
+            tok,
+            k=k,
+            min_score=threshold,
+            cfg=GenerationConfig(progress=progress),
+            gate_fn=scores.__getitem__,
+        )
+        for r in results:
+            r["retrieval_ms"], r["gate_score"] = ms.get(r["query"], 0.0), scores[r["query"]]
+        return results
+
+
+# ------------------------------------------------------------------------------ commands
+
+
+def cmd_index(args) -> int:
+    from labkit.chunk import ChunkConfig
+    from labkit.documents import attach_metadata, load_documents, metadata_fields
+    from labkit.index import build_index
+    from labkit.store import atomic_write_json
+
+    docs = load_documents(args.docs, args.format)  # validates everything before any model loads
+    fields = sorted({k for d in docs for k in metadata_fields(d)})
+    print(f"{len(docs)} documents from {args.docs}; metadata fields: {', '.join(fields) or '-'}")
+    cfg = ChunkConfig(args.strategy, args.chunk_size, args.overlap)
+    embedder = _embedder()
+    t0 = time.perf_counter()
+    index = build_index(docs, embedder, cfg, show_progress=True)
+    attach_metadata(index.chunks, docs)  # every metadata field on every chunk, for filters
+    seconds = time.perf_counter() - t0
+    out = Path(args.out)
+    index.save(out / INDEX)
+    info = {
+        "source": str(Path(args.docs).resolve()),
+        "n_docs": len(docs),
+        "n_chunks": len(index),
+        "metadata_fields": fields,
+        "chunker": cfg.as_dict(),
+        "embedder": index.embedder_name,
+        "fingerprint": _fingerprint(index),
+        "seconds": round(seconds, 2),
+    }
+    atomic_write_json(out / INFO, info)
+    print(f"{index}; chunked and embedded in {seconds:.1f} s -> {out}")
+    if (out / GATE).is_file():
+        print("note: gate.json is from an earlier index; `ask` checks whether it still applies")
+    return 0
+
+
+def _print_answer(r: dict, ws: Workspace, retriever: str) -> None:
+    print(f"Question: {r['query']}")
+    print(f"Answer:   {r['text']}")
+    how = {"model": "written by the model", "attributed": "attributed by word overlap"}
+    for n in r["citations"]:
+        if 1 <= n <= len(r["chunks"]):
+            c = r["chunks"][n - 1]
+            print(f"Cites:    [{n}] {c['doc_id']} ({c['title']}) - {how[r['citation_source']]}")
+    print(f"Sources ({retriever}, k={len(r['chunks'])}):")
+    for n, c in enumerate(r["chunks"], start=1):
+        section = f" / {c['section']}" if c.get("section") else ""
+        print(f"  [{n}] {c['doc_id']}{section}  score {c['score']:.4f}")
+    if r["gated"]:
+        print("Refused:  no chunk close enough (gate score below threshold, or nothing eligible)")
+    print(f"Gate:     {ws.gate_note}; this question's best cosine {r['gate_score']:.4f}")
+    print(f"Latency:  retrieval {r['retrieval_ms']:.0f} ms, generation {r['seconds']:.2f} s")
+
+
+def cmd_ask(args) -> int:
+    ws = Workspace(args.dir, _embedder())
+    filters = parse_filters(args.filter, ws.index.chunks)
+    for r in ws.answer(args.question, args.k, args.retriever, filters):
+        _print_answer(r, ws, args.retriever)
+        print()
+    return 0
+
+
+def token_f1(prediction: str, reference: str) -> float:
+    """SQuAD-style token F1 between an answer and a reference answer (normalised words)."""
+    from collections import Counter
+
+    from labkit.generate import normalize_answer
+
+    p, g = normalize_answer(prediction).split(), normalize_answer(reference).split()
+    common = sum((Counter(p) & Counter(g)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _load_questions(args, label_field=None) -> list[dict]:
+    from labkit.documents import load_beir_questions, load_questions_jsonl
+
+    if Path(args.questions).is_dir():
+        return load_beir_questions(args.questions)
+    return load_questions_jsonl(
+        args.questions, args.question_field, args.answer_field, args.gold_field, label_field
+    )
+
+
+def _check_gold(questions: list[dict], ws: Workspace, source: str) -> None:
+    from labkit.data import DataError
+
+    for q in questions:
+        unknown = [g for g in q["gold_ids"] if g not in ws.doc_ids]
+        if unknown:
+            example = sorted(ws.doc_ids)[0]
+            raise DataError(
+                f"{source}: question {q['id']}: gold id(s) {unknown} are not documents of "
+                f"{ws.folder} (ids look like {example!r})"
+            )
+
+
+def _retrieval_table(ws: Workspace, questions: list[dict], depth: int = 10) -> dict:
+    from labkit.metrics import dedupe_doc_ids, evaluate_run
+
+    answerable = [q for q in questions if q["gold_ids"]]
+    qrels = {q["id"]: dict.fromkeys(q["gold_ids"], 1) for q in answerable}
+    table = {}
+    for name, retriever in ws.retrievers.items():
+        t0 = time.perf_counter()
+        hits = retriever.search_many([q["question"] for q in answerable], depth * 4)
+        ms = (time.perf_counter() - t0) * 1000 / max(1, len(answerable))
+        run = {
+            q["id"]: dedupe_doc_ids(h["doc_id"] for h in hs)
+            for q, hs in zip(answerable, hits, strict=True)
+        }
+        row = evaluate_run(run, qrels, ks=(1, 3, 5, 10))
+        table[name] = {k: round(v, 4) for k, v in row.items()} | {"ms_per_query": round(ms, 1)}
+    return table
+
+
+def _answer_summary(questions: list[dict], results: list[dict]) -> dict:
+    """Answer-level rates: cited a gold document, refusals, token F1, latency (None = no data)."""
+    from labkit.generate import is_refusal
+
+    rows = [
+        {
+            "answerable": q["answerable"],
+            "refused": r["gated"] or is_refusal(r["text"]),
+            "cited_gold": any(c["doc_id"] in q["gold_ids"] for c in r["cited_chunks"]),
+            "f1": token_f1(r["text"], q["answer"]) if q["answer"] else None,
+            "retrieval_ms": r["retrieval_ms"],
+            "seconds": r["seconds"],
+        }
+        for q, r in zip(questions, results, strict=True)
+    ]
+
+    def mean(key, keep=lambda row: True):
+        xs = [row[key] for row in rows if keep(row) and row[key] is not None]
+        return round(sum(xs) / len(xs), 4) if xs else None
+
+    ans = lambda row: row["answerable"]  # noqa: E731
+    return {
+        "n_answered": len(rows),
+        "cited_gold": mean("cited_gold", ans),
+        "false_refusal": mean("refused", ans),
+        "refusal_accuracy": mean("refused", lambda row: not row["answerable"]),
+        "token_f1": mean("f1", ans),
+        "retrieval_ms": mean("retrieval_ms"),
+        "generation_s": mean("seconds"),
+    }
+
+
+def cmd_eval(args) -> int:
+    from labkit.store import atomic_write_json
+
+    questions = _load_questions(args)[: args.limit]
+    ws = Workspace(args.dir, _embedder())
+    _check_gold(questions, ws, args.questions)
+    n_ans = sum(bool(q["gold_ids"]) for q in questions)
+    print(f"Retrieval over {n_ans} questions with gold ids (document level):")
+    table = _retrieval_table(ws, questions)
+    metrics = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
+    print(f"  {'':>7} " + " ".join(f"{m:>9}" for m in metrics) + "  ms/query")
+    for name, row in table.items():
+        print(f"  {name:>7} " + " ".join(f"{row[m]:9.3f}" for m in metrics), end="")
+        print(f"  {row['ms_per_query']:8.1f}")
+    report = {"questions": str(args.questions), "retrieval": table, "gate": ws.gate_note}
+    if not args.no_answers:
+        results = ws.answer(
+            [q["question"] for q in questions], args.k, args.retriever, progress=True
+        )
+        summary = _answer_summary(questions, results)
+        print(f"Answers ({args.retriever}, k={args.k}, {len(results)} questions):")
+        for key, value in summary.items():
+            print(f"  {key:>16}: {'-' if value is None else value}")
+        print(f"Gate: {ws.gate_note}")
+        report["answers"] = summary
+        report["rows"] = [
+            {
+                "id": q["id"],
+                "question": q["question"],
+                "answer": r["text"],
+                "citations": [c["doc_id"] for c in r["cited_chunks"]],
+                "gold_ids": q["gold_ids"],
+                "gated": r["gated"],
+            }
+            for q, r in zip(questions, results, strict=True)
+        ]
+    out = Path(args.dir) / "eval" / f"{Path(args.questions).stem}.json"
+    atomic_write_json(out, report)
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_calibrate(args) -> int:
+    from labkit.evaluate import calibrate_gate
+    from labkit.store import atomic_write_json
+
+    questions = _load_questions(args, label_field=args.label_field)
+    ans = [q["question"] for q in questions if q["answerable"]]
+    una = [q["question"] for q in questions if not q["answerable"]]
+    if not ans or not una:
+        raise UsageError(
+            f"{args.questions}: calibration needs answerable and unanswerable questions; got "
+            f"{len(ans)} answerable, {len(una)} unanswerable (unanswerable: no gold ids, or "
+            f'"{args.label_field}": false)'
+        )
+    if min(len(ans), len(una)) < 10:
+        _err(f"warning: {len(ans)}/{len(una)} questions: under 10 of a kind, the gate is noisy")
+    ws = Workspace(args.dir, _embedder())
+    gate = calibrate_gate(ws.top_cosines(ans), ws.top_cosines(una))
+    gate |= {
+        "n_answerable": len(ans),
+        "n_unanswerable": len(una),
+        "score": "cosine of the best chunk (dense, MiniLM)",
+        "labelled": str(Path(args.questions).resolve()),
+        "fingerprint": ws.info["fingerprint"],
+    }
+    atomic_write_json(Path(args.dir) / GATE, gate)
+    print(
+        f"gate threshold {gate['threshold']:.4f}: refuses {gate['refusal_accuracy']:.0%} of the "
+        f"unanswerable and {gate['false_refusal']:.0%} of the answerable questions "
+        f"(balanced accuracy {gate['balanced_accuracy']:.2f}); wrote {Path(args.dir) / GATE}"
+    )
+    return 0
+
+
+# ------------------------------------------------------------------------------ parser
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m labkit.rag",
+        description="Index your own documents, ask them questions with citations, evaluate "
+        "retrieval, calibrate the refusal gate. See docs/OWN_DOCUMENTS.md.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("index", help="chunk, embed and index DOCS into DIR")
+    s.add_argument("docs", help="a JSONL file, a folder of .md/.txt files, or a BEIR folder")
+    s.add_argument("--out", required=True, help="folder to write (DIR)")
+    s.add_argument("--format", default="auto", choices=["auto", "jsonl", "folder", "beir"])
+    s.add_argument("--strategy", default="headings", choices=["headings", "fixed"])
+    s.add_argument("--chunk-size", type=int, default=128, help="word pieces per chunk")
+    s.add_argument("--overlap", type=int, default=32, help="word pieces shared by windows")
+    s.set_defaults(fn=cmd_index)
+
+    def common(s, question_file: bool):
+        s.add_argument("dir", help="a folder written by `index`")
+        if question_file:
+            s.add_argument("questions", help="a JSONL file (or a BEIR folder)")
+            s.add_argument("--question-field", default="question")
+            s.add_argument("--answer-field", default="answer")
+            s.add_argument("--gold-field", default="gold_ids", help="ids of answering documents")
+
+    s = sub.add_parser("ask", help="answer questions with citations")
+    common(s, False)
+    s.add_argument("question", nargs="+")
+    s.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE")
+    s.add_argument("-k", type=int, default=3, help="sources given to the generator")
+    s.add_argument("--retriever", default="hybrid", choices=RETRIEVERS)
+    s.set_defaults(fn=cmd_ask)
+
+    s = sub.add_parser("eval", help="retrieval metrics (and answers) on labelled questions")
+    common(s, True)
+    s.add_argument("-k", type=int, default=3, help="sources given to the generator")
+    s.add_argument("--retriever", default="hybrid", choices=RETRIEVERS)
+    s.add_argument("--no-answers", action="store_true", help="retrieval metrics only")
+    s.add_argument("--limit", type=int, default=None, help="first N questions only")
+    s.set_defaults(fn=cmd_eval)
+
+    s = sub.add_parser("calibrate", help="set the refusal gate on labelled questions")
+    common(s, True)
+    s.add_argument("--label-field", default="answerable", help="true/false (else: gold ids)")
+    s.set_defaults(fn=cmd_calibrate)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit status (2 with a one-line message on bad input)."""
+    from labkit.data import DataError
+
+    args = _parser().parse_args(argv)
+    if getattr(args, "k", 1) < 1:
+        _err("error: -k must be >= 1")
+        return 2
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", UserWarning)
+            warnings.showwarning = lambda message, *a, **kw: _err(f"warning: {message}")
+            return args.fn(args)
+    except (DataError, UsageError, FileNotFoundError) as e:
+        _err(f"error: {e}")
+    except ValueError as e:  # IndexMismatchError, BeirError, bad chunk settings
+        _err(f"error: {type(e).__name__}: {e}")
+    return 2
