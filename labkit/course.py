@@ -10,6 +10,9 @@
 
 Each ``*_adapter`` function trains only when the cache (``.labkit_cache/adapters/<name>``) lacks
 a finished adapter for exactly this config, data and base model; otherwise it returns at once.
+Every function takes ``data_dir`` (default: the repo's ``datasets/``) and reads only that folder;
+an adapter trained on another folder is cached under ``<name>-<data hash>`` so it never replaces
+the course's own.
 Introduced in notebooks/04_qlora_finetuning.ipynb.
 """
 
@@ -20,8 +23,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import behaviour, data, hybrid
-from .env import Profile, cache_dir, current_profile
-from .train import QLoRAConfig, adapter_is_trained, read_adapter_meta, train_adapter
+from .env import DATA_DIR, Profile, cache_dir, current_profile
+from .train import QLoRAConfig, adapter_is_trained, data_sha256, read_adapter_meta, train_adapter
 
 __all__ = [
     "BEHAVIOUR_CFG",
@@ -116,7 +119,17 @@ def behaviour_training_set(
     )
 
 
+def _cache_name(name: str, records: list[dict], data_dir) -> str:
+    """``name`` for the course's own data (the cache key notebooks share); for another data
+    folder, ``name-<first 12 hex of the records' hash>`` so the course's adapter stays cached."""
+    if data_dir is None or Path(data_dir).resolve() == DATA_DIR.resolve():
+        return name
+    return f"{name}-{data_sha256(records)[:12]}"
+
+
 def _trained(name: str, records: list[dict], cfg: QLoRAConfig, profile: Profile, progress: bool):
+    if not records:
+        raise data.DataError(f"no training records for the {name!r} adapter")
     out_dir = cache_dir("adapters", name)
     if not adapter_is_trained(out_dir, cfg, records, profile):
         train_adapter(records, cfg, out_dir, profile, progress=progress)
@@ -127,17 +140,19 @@ def behaviour_adapter(
     profile: Profile | None = None,
     progress: bool = True,
     retrieve: Callable[[str, int], list[dict]] | None = None,
+    data_dir: str | Path | None = None,
 ) -> tuple[Path, dict]:
     """``(out_dir, meta)`` of the course's ticket-triage adapter, training it if not cached
-    (~3 min on a 2-core CPU). With ``retrieve``: the variant trained with sources."""
+    (~3 min on a 2-core CPU). With ``retrieve``: the variant trained with sources. Trains on
+    ``data_dir``'s tickets (default: the repo's ``datasets/``)."""
     profile = profile or current_profile()
-    records = behaviour_training_set(retrieve)
+    records = behaviour_training_set(retrieve, data_dir)
     name, cfg = (
         ("behaviour", behaviour_config(profile))
         if retrieve is None
         else ("behaviour-sources", SOURCES_CFG)
     )
-    return _trained(name, records, cfg, profile, progress)
+    return _trained(_cache_name(name, records, data_dir), records, cfg, profile, progress)
 
 
 def facts_training_set(snapshot: str = "v1", data_dir=None) -> list[dict]:
@@ -157,9 +172,14 @@ def facts_training_set(snapshot: str = "v1", data_dir=None) -> list[dict]:
 
 
 def facts_adapter(
-    snapshot: str = "v1", profile: Profile | None = None, progress: bool = True
+    snapshot: str = "v1",
+    profile: Profile | None = None,
+    progress: bool = True,
+    data_dir: str | Path | None = None,
 ) -> tuple[Path, dict]:
-    """``(out_dir, meta)`` of the adapter tuned on ``snapshot``'s facts (~1 min on a 2-core CPU)."""
-    records = facts_training_set(snapshot)
+    """``(out_dir, meta)`` of the adapter tuned on ``snapshot``'s facts (~1 min on a 2-core CPU),
+    read from ``data_dir`` (default: the repo's ``datasets/``)."""
+    records = facts_training_set(snapshot, data_dir)
     profile = profile or current_profile()
-    return _trained(f"facts-{snapshot}", records, facts_config(profile), profile, progress)
+    name = _cache_name(f"facts-{snapshot}", records, data_dir)
+    return _trained(name, records, facts_config(profile), profile, progress)

@@ -2,7 +2,8 @@
 
     python -m labkit.main [--data-dir datasets] [--tickets 32] [--out runs]
 
-1. validates the data folder (a missing or malformed file stops here, before any model loads);
+1. validates the data folder, training files included (a missing, empty or malformed file stops
+   here, before any model loads); every later step reads that same folder;
 2. builds (or reuses) the help-center index;
 3. evaluates dense, BM25 and hybrid retrieval on the dev questions (notebook 02);
 4. trains (or reuses) the QLoRA ticket-triage adapter (notebook 04; ~3 min on 2 CPU cores);
@@ -107,7 +108,7 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 32, out: str | Path
     _done(t)
 
     t = _step("QLoRA: training the ticket-triage adapter (or reusing it)")
-    adapter_dir, meta = course.behaviour_adapter(prof)
+    adapter_dir, meta = course.behaviour_adapter(prof, data_dir=data_dir)  # that folder's tickets
     loss = meta["loss_history"]
     print(
         f"    {meta['steps']} steps, loss {loss[0][1]:.2f} -> {loss[-1][1]:.2f}, trained in {meta['train_seconds']:.0f} s "
