@@ -1,6 +1,7 @@
 """Hybrid assembly (labkit.hybrid) and the evidence store (labkit.evidence): plumbing, no models."""
 
 import json
+import math
 
 import pytest
 
@@ -95,15 +96,83 @@ def test_knowledge_metrics_counts_only_tickets_that_need_a_fact():
         hybrid.knowledge_metrics(tickets[:2], outs, {"f-1": FACT})
 
 
+def test_knowledge_metrics_wrong_reply_citing_the_fact_article_is_not_a_correct_citation():
+    # Issue 10: "18" is wrong, yet the cited article kb-a holds the fact (8 retry attempts).
+    tickets = [{"fact_ids": ["f-1"]}] * 3
+    outs = [
+        _out("We make 18 retry attempts [1].", ["kb-a"], "model"),
+        _out("We make 8 retry attempts [1].", ["kb-a"], "model"),
+        _out("We make 8 retry attempts [1].", ["kb-b"], "model"),
+    ]
+    m = hybrid.knowledge_metrics(tickets, outs, {"f-1": FACT})
+    assert m["answer_accuracy"] == pytest.approx(2 / 3)
+    assert m["citation_accuracy"] == pytest.approx(1 / 3)
+
+
 def test_refusal_rate_counts_gate_and_refusing_replies():
     outs = [_out("I don't know."), _out("It costs $5."), _out("It costs $5.")]
     assert hybrid.refusal_rate(outs) == pytest.approx(1 / 3)
     assert hybrid.refusal_rate(outs, gated=[False, True, False]) == pytest.approx(2 / 3)
 
 
-def test_combined_score_is_the_mean_of_six_scores():
-    row = dict.fromkeys(hybrid.COMBINED, 0.0) | {"answer_accuracy": 0.6, "json_validity": 0.6}
+def test_combined_score_is_the_mean_of_the_five_visible_scores():
+    row = dict.fromkeys(hybrid.COMBINED, 0.0) | {"answer_accuracy": 0.5, "json_validity": 0.5}
+    assert len(hybrid.COMBINED) == 5 and "tone_valid" in hybrid.COMBINED
     assert hybrid.combined_score(row) == pytest.approx(0.2)
+    assert "refusal_unanswerable" not in hybrid.COMBINED  # measured on other tickets
+
+
+def test_spread_sample_covers_every_scenario_before_repeating_one():
+    tickets = [{"id": f"{s}{i}", "scenario": s} for s in "abc" for i in range(3)]
+    assert [t["id"] for t in hybrid.spread_sample(tickets, 5)] == ["a0", "b0", "c0", "a1", "b1"]
+    assert [t["id"] for t in hybrid.one_per_scenario(tickets)] == ["a0", "b0", "c0"]
+    assert len(hybrid.spread_sample(tickets, 50)) == 9  # never more than there are
+
+
+def _full(reply, cited_docs=(), source=None, text=None):
+    return _out(reply, cited_docs, source) | {
+        "text": text or reply,
+        "prompt_tokens": 10,
+        "seconds": 0.1,
+    }
+
+
+def _ticket(fact_ids=("f-1",)):
+    return {"id": "t", "customer": "Chen", "fact_ids": list(fact_ids), "category": "integration",
+            "priority": "normal", "escalate": False, "subject": "s", "body": "b", "plan": "Team"}  # fmt: skip
+
+
+def test_system_row_components_are_shown_and_recompute_combined():
+    label = {"category": "integration", "priority": "normal", "escalate": False, "reply": REPLY}
+    good = _full(REPLY, ["kb-a"], "attributed", text=behaviour.format_label(label))
+    bad = _full("rambling, not JSON, 8 retry attempts", ["kb-b"], "attributed")
+    tickets = [_ticket(), _ticket(), _ticket(())] * 4
+    outs = [good, bad, good] * 4
+    row = hybrid.system_row(tickets, outs, {"f-1": FACT}, [_full("I don't know.")] * 3)
+    assert row["n"] == 12 and row["n_fact"] == 8 and row["n_unanswerable"] == 3
+    assert row["answer_accuracy"] == 1.0  # both replies state the fact
+    assert row["citation_accuracy"] == 0.5  # the second cites the wrong article
+    assert row["json_validity"] == pytest.approx(8 / 12)
+    assert row["combined"] == pytest.approx(sum(row[k] for k in hybrid.COMBINED) / 5)
+    assert hybrid.combined_from_scores(
+        hybrid.ticket_scores(tickets, outs, {"f-1": FACT})
+    ) == pytest.approx(row["combined"])
+    assert row["n_valid"] == 8 and math.isnan(row["tone_adherence"])  # 8 valid < 10
+
+
+def test_citation_needs_a_right_answer():
+    wrong_but_cites_gold_article = _full("We make 18 retry attempts.", ["kb-a"], "attributed")
+    s = hybrid.ticket_scores([_ticket()], [wrong_but_cites_gold_article], {"f-1": FACT})[0]
+    assert s["answer_ok"] is False and s["citation_ok"] is False
+
+
+def test_gate_row_charges_false_refusals_to_accuracy():
+    scores = [{"needs_fact": True, "answer_ok": True}] * 4 + [
+        {"needs_fact": False, "answer_ok": None}
+    ]
+    g = hybrid.gate_row(scores, [True, False, False, False, True], [True, True, False])
+    assert g["false_refusal"] == 0.25 and g["answer_accuracy_gated"] == 0.75
+    assert g["refusal_unanswerable"] == pytest.approx(2 / 3) and g["n_fact"] == 4
 
 
 def test_evidence_round_trip_refuses_unknown_keys_and_nan(tmp_path, monkeypatch):

@@ -47,3 +47,19 @@ def test_compare_paired_verdicts():
     assert stats.compare_paired(base, cand)["verdict"] == "worse"
     few = [True, False] * 5
     assert stats.compare_paired(few, few[::-1])["verdict"] == "not significant"
+
+
+def test_bootstrap_difference_detects_a_real_gap_and_not_a_null_one():
+    import random
+
+    rnd = random.Random(0)
+    a = [rnd.random() < 0.7 for _ in range(120)]
+    b = [rnd.random() < 0.3 for _ in range(120)]
+    mean = lambda xs: sum(xs) / len(xs)  # noqa: E731
+    r = stats.bootstrap_difference(mean, a, b, n_boot=500)
+    assert r["difference"] == pytest.approx(mean(a) - mean(b))
+    assert r["ci_low"] > 0 and r["p_value"] < 0.01
+    same = stats.bootstrap_difference(mean, a, list(a), n_boot=200)
+    assert same["difference"] == 0 and same["p_value"] == 1.0
+    with pytest.raises(ValueError):
+        stats.bootstrap_difference(mean, a, b[:-1])
