@@ -5,7 +5,9 @@ seconds, update cost); notebook 09 (the decision matrix) and the main job read t
 :func:`load`, so every figure the decision matrix quotes comes from a run, never from a number
 typed into a cell. Introduced in notebooks/06_hybrid_assembly.ipynb.
 
-Storage: ``.labkit_cache/evidence.json`` (one atomic JSON file). ``make notebooks`` also copies it
+Storage: ``.labkit_cache/evidence.json`` (one atomic JSON file; :func:`record` holds the lock
+``.labkit_cache/.evidence.lock`` around its read-modify-write, so two notebooks or jobs recording
+at once never lose each other's values). ``make notebooks`` also copies it
 to the committed snapshot ``notebooks/evidence.json`` so that notebook 09 still has the course's
 reference numbers on a machine that has not run the earlier notebooks yet; a fresh measurement in
 the cache always wins over the snapshot.
@@ -19,10 +21,11 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from pathlib import Path
 
 from .env import ROOT, cache_dir
-from .store import atomic_write_json
+from .store import atomic_write_json, file_lock
 
 __all__ = [
     "KEYS",
@@ -88,20 +91,28 @@ def _read(path: Path) -> dict:
 def record(values: dict[str, float], source: str) -> dict:
     """Store measured ``values`` (key -> number) under ``source``; returns the whole store.
 
-    Unknown keys and non-finite numbers are refused (a typo would otherwise never be read).
+    Unknown keys, non-numbers (``True``, ``"0.5"``) and non-finite numbers are refused, all
+    before anything is written (a typo would otherwise never be read; ``True`` would read 1.0).
     """
     unknown = sorted(set(values) - set(KEYS))
     if unknown:
         raise KeyError(
             f"unknown evidence keys {unknown}; known keys are listed in labkit.evidence.KEYS"
         )
-    store = _read(cache_path())
+    clean = {}
     for key, v in values.items():
-        v = float(v)
-        if not math.isfinite(v):
+        if isinstance(v, (bool, str)) or not isinstance(v, numbers.Real):
+            raise TypeError(
+                f"evidence {key!r} must be a number, got {v!r} ({type(v).__name__}); "
+                "record a share as a float (e.g. 1.0 for 100%), not a bool"
+            )
+        if not math.isfinite(float(v)):
             raise ValueError(f"evidence {key!r} must be a finite number, got {v!r}")
-        store[key] = {"value": round(v, 6), "source": source}
-    atomic_write_json(cache_path(), store)
+        clean[key] = {"value": round(float(v), 6), "source": source}
+    with file_lock(cache_path().with_name(".evidence.lock")):
+        store = _read(cache_path())
+        store.update(clean)
+        atomic_write_json(cache_path(), store)
     return store
 
 

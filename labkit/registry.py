@@ -23,8 +23,12 @@ version 3 silently changes is no registry. LoRA adapters for the course model ar
 Writes are atomic: the copy lands via ``store.atomic_dir`` first, then ``registry.json`` is
 replaced whole via ``store.atomic_write_json``; a crash in between leaves an unreferenced folder
 that the next registration of that version overwrites, never a half-written entry. Read-modify-
-write cycles hold an exclusive ``fcntl`` lock on ``.registry.lock`` (POSIX; on other systems
-there is no lock, so use one process at a time there).
+write cycles hold an exclusive lock on ``.registry.lock`` (``store.file_lock``: POSIX ``flock``;
+on other systems there is no lock, so use one process at a time there).
+
+Serving checks what it serves: :meth:`AdapterRegistry.load_path` re-hashes the registered copy and
+raises :class:`AdapterIntegrityError` (naming the adapter, the file and the fix) if a file was
+truncated, edited (``labkit_adapter.json`` included) or swapped since registration.
 """
 
 from __future__ import annotations
@@ -44,12 +48,7 @@ from pathlib import Path
 
 from . import store
 
-try:  # POSIX only; see the module docstring
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
-
-__all__ = ["AdapterRegistry", "hash_adapter_dir"]
+__all__ = ["AdapterRegistry", "AdapterIntegrityError", "hash_adapter_dir"]
 
 FORMAT = 1
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -78,6 +77,19 @@ def hash_adapter_dir(adapter_dir: str | Path) -> str:
         h.update(p.relative_to(root).as_posix().encode("utf-8") + b"\0")
         h.update(store.sha256_file(p).encode("ascii") + b"\n")
     return h.hexdigest()
+
+
+def _file_hashes(adapter_dir: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file (what :meth:`AdapterRegistry.load_path` re-checks)."""
+    root = Path(adapter_dir)
+    return {
+        p.relative_to(root).as_posix(): store.sha256_file(p)
+        for p in sorted(q for q in root.rglob("*") if q.is_file())
+    }
+
+
+class AdapterIntegrityError(ValueError):
+    """A registered adapter's files are not the ones recorded at registration."""
 
 
 def _canonical(obj) -> str:
@@ -119,16 +131,8 @@ class AdapterRegistry:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         """Exclusive lock for a read-modify-write cycle (blocks until the other writer is done)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        if fcntl is None:  # pragma: no cover
+        with store.file_lock(self.root / ".registry.lock"):
             yield
-            return
-        with open(self.root / ".registry.lock", "a+") as f:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
     def _model(self, data: dict, name: str) -> dict:
         try:
@@ -183,10 +187,31 @@ class AdapterRegistry:
         return copy.deepcopy(self._model(self._read(), name)["history"])
 
     def load_path(self, name: str, version: None | int | str = "current") -> Path:
-        """Folder of the registered copy, ready for ``labkit.train.load_adapter``."""
-        path = self.root / self.get(name, version)["path"]
+        """Folder of the registered copy, ready for ``labkit.train.load_adapter``.
+
+        Verified first: the folder must be where the entry says (inside the registry) and hash
+        to the entry's ``adapter_sha256``; otherwise :class:`AdapterIntegrityError`.
+        """
+        e = self.get(name, version)
+        label = f"adapter {name!r} version {e['version']}"
+        fix = (
+            f"register it again from its training folder (a new version), or serve another "
+            f"version: registry.set_current({name!r}, <version>, reason=...)"
+        )
+        rel = Path(str(e.get("path", "")))
+        if rel != Path("adapters") / name / f"v{e['version']}":
+            raise AdapterIntegrityError(
+                f"{label}: registry.json entry was edited (path {rel.as_posix()!r}); {fix}"
+            )
+        path = self.root / rel
         if not path.is_dir():
-            raise FileNotFoundError(f"registered adapter folder {path} is missing")
+            raise FileNotFoundError(f"{label}: registered folder {path} is missing; {fix}")
+        if hash_adapter_dir(path) != e.get("adapter_sha256"):
+            raise AdapterIntegrityError(
+                f"{label} at {path} does not match the sha256 recorded when it was registered "
+                f"({_which_files(path, e.get('adapter_files'))}): a file was truncated, edited or "
+                f"replaced. Do not serve it; {fix}"
+            )
         return path
 
     def _public(self, data: dict, e: dict) -> dict:
@@ -261,6 +286,11 @@ class AdapterRegistry:
             rel = Path("adapters") / name / f"v{version}"
             with store.atomic_dir(self.root / rel) as tmp:
                 shutil.copytree(src, tmp, dirs_exist_ok=True)
+                if hash_adapter_dir(tmp) != adapter_sha:  # the source changed under us
+                    raise ValueError(
+                        f"adapter folder {src} changed while it was being registered "
+                        "(is training still writing to it?); register it again when it is done"
+                    )
             entry = {
                 "name": name,
                 "version": version,
@@ -272,6 +302,7 @@ class AdapterRegistry:
                 "metrics": metrics,
                 "tags": tags,
                 "adapter_sha256": adapter_sha,
+                "adapter_files": _file_hashes(self.root / rel),  # to name a damaged file later
                 "adapter_bytes": sum(p.stat().st_size for p in src.rglob("*") if p.is_file()),
                 "source_dir": str(src.resolve()),
                 "path": rel.as_posix(),
@@ -301,6 +332,21 @@ class AdapterRegistry:
             model["history"].append(record)
             store.atomic_write_json(self.path, data)
             return dict(record)
+
+
+def _which_files(path: Path, recorded) -> str:
+    """Which files differ from the per-file hashes recorded at registration (if recorded)."""
+    if not isinstance(recorded, dict):
+        return "no per-file hashes recorded for this entry"
+    now = _file_hashes(path)
+    changed = sorted(f for f in recorded.keys() & now.keys() if recorded[f] != now[f])
+    missing, extra = sorted(recorded.keys() - now.keys()), sorted(now.keys() - recorded.keys())
+    parts = [
+        f"{w}: {', '.join(fs)}"
+        for w, fs in (("changed", changed), ("missing", missing), ("added", extra))
+        if fs
+    ]
+    return "; ".join(parts) or "files unchanged, entry edited"
 
 
 def _check_metrics(metrics) -> dict:

@@ -2,7 +2,9 @@
 
 A write either lands whole or not at all: we write next to the target, fsync, then
 ``os.replace`` (atomic on POSIX and Windows when source and target share a filesystem).
-A crash half-way leaves the previous version in place and, at worst, a ``.tmp-*`` sibling.
+A crash half-way leaves the previous version in place and, at worst, a ``.tmp-*`` sibling
+(:func:`remove_orphans` clears those). :func:`file_lock` serialises read-modify-write cycles
+between processes (index saves, the evidence store, the adapter registry).
 """
 
 from __future__ import annotations
@@ -12,9 +14,28 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+try:  # POSIX only: on other systems file_lock does not lock (use one process at a time there)
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "atomic_write_json",
+    "atomic_write_jsonl",
+    "atomic_dir",
+    "file_lock",
+    "remove_orphans",
+    "sha256_bytes",
+    "sha256_text",
+    "sha256_file",
+]
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
@@ -76,6 +97,61 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     os.replace(tmp, path)
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
+
+
+@contextmanager
+def file_lock(path: str | Path) -> Iterator[Path]:
+    """Hold an exclusive lock on the file ``path`` (created if missing) for the ``with`` block.
+
+    Blocks until any other holder (another process, or another thread that opened the file
+    itself) lets go; the operating system releases it if the holder dies, so a killed writer
+    never leaves the lock stuck. POSIX ``flock``; a no-op where ``fcntl`` is missing.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as f:
+        if fcntl is None:  # pragma: no cover
+            yield path
+            return
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            yield path
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def remove_orphans(
+    folder: str | Path, prefixes: tuple[str, ...] = (".tmp-",), older_than_s: float = 0.0
+) -> list[str]:
+    """Delete leftovers of killed writes in ``folder`` (names starting with ``prefixes``).
+
+    Call it while holding the lock the writers take, so nothing deleted is still being
+    written; ``older_than_s`` (seconds since last change) spares young entries where no such
+    lock covers them. Returns the names removed.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    now, gone = time.time(), []
+    for p in folder.iterdir():
+        if not p.name.startswith(prefixes):
+            continue
+        try:
+            if now - p.lstat().st_mtime < older_than_s:
+                continue
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+        except FileNotFoundError:  # another cleaner got there first
+            continue
+        gone.append(p.name)
+    return sorted(gone)
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex sha256 of raw bytes (per-file checksums in index manifests)."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def sha256_text(text: str) -> str:

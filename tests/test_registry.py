@@ -8,7 +8,7 @@ import threading
 import pytest
 
 import labkit.store
-from labkit.registry import AdapterRegistry, hash_adapter_dir
+from labkit.registry import AdapterIntegrityError, AdapterRegistry, hash_adapter_dir
 
 BASE = "HuggingFaceTB/SmolLM2-135M-Instruct"
 
@@ -225,3 +225,75 @@ def test_concurrent_writers_do_not_interleave(reg, tmp_path):
     entries = reg.list("triage")
     assert sorted(e["version"] for e in entries) == list(range(1, 9))
     assert len({e["adapter_sha256"] for e in entries}) == 8
+
+
+def _registered(reg, tmp_path, name="triage"):
+    reg.register(name, fake_adapter(tmp_path / "a1", 1), **reg_args())
+    return reg.load_path(name, 1)  # verified and fine before any damage
+
+
+def test_truncated_adapter_file_is_not_served(reg, tmp_path):
+    path = _registered(reg, tmp_path)
+    f = path / "adapter_model.safetensors"
+    f.write_bytes(f.read_bytes()[:100])
+    with pytest.raises(AdapterIntegrityError) as e:
+        reg.load_path("triage", 1)
+    msg = str(e.value)
+    assert "adapter 'triage' version 1" in msg and "changed: adapter_model.safetensors" in msg
+    assert "register it again" in msg and "set_current" in msg
+
+
+def test_edited_adapter_metadata_is_not_served(reg, tmp_path):
+    path = _registered(reg, tmp_path)
+    meta = json.loads((path / "labkit_adapter.json").read_text())
+    (path / "labkit_adapter.json").write_text(json.dumps(meta | {"base_model": "other/model"}))
+    with pytest.raises(AdapterIntegrityError, match="changed: labkit_adapter.json"):
+        reg.load_path("triage", 1)
+
+
+def test_missing_or_added_adapter_file_is_not_served(reg, tmp_path):
+    path = _registered(reg, tmp_path)
+    (path / "adapter_config.json").unlink()
+    (path / "extra.bin").write_bytes(b"?")
+    with pytest.raises(
+        AdapterIntegrityError, match="missing: adapter_config.json; added: extra.bin"
+    ):
+        reg.load_path("triage", 1)
+
+
+def test_edited_registry_entry_is_not_served(reg, tmp_path):
+    _registered(reg, tmp_path)
+    data = json.loads(reg.path.read_text())
+    data["models"]["triage"]["versions"][0]["path"] = "../../elsewhere"
+    reg.path.write_text(json.dumps(data))
+    with pytest.raises(AdapterIntegrityError, match="registry.json entry was edited"):
+        reg.load_path("triage", 1)
+    data["models"]["triage"]["versions"][0]["path"] = "adapters/triage/v1"
+    data["models"]["triage"]["versions"][0]["adapter_sha256"] = "0" * 64
+    reg.path.write_text(json.dumps(data))
+    with pytest.raises(AdapterIntegrityError, match="files unchanged, entry edited"):
+        reg.load_path("triage", 1)
+
+
+def test_two_processes_registering_at_once_lose_nothing(tmp_path):
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    folders = [fake_adapter(tmp_path / f"a{i}", i) for i in range(6)]
+    procs = [
+        ctx.Process(target=_register_all, args=(tmp_path / "registry", folders[i::2]))
+        for i in range(2)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0]
+    entries = AdapterRegistry(tmp_path / "registry").list("triage")
+    assert sorted(e["version"] for e in entries) == list(range(1, 7))
+
+
+def _register_all(root, folders):
+    reg = AdapterRegistry(root)
+    for f in folders:
+        reg.register("triage", f, **reg_args())
