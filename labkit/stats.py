@@ -21,6 +21,7 @@ __all__ = [
     "format_rate",
     "compare_paired",
     "bootstrap_difference",
+    "rate_table",
     "mcnemar_exact",
     "paired_bootstrap",
 ]
@@ -124,3 +125,26 @@ def bootstrap_difference(
         "n": n,
         "n_boot": n_boot,
     }
+
+
+def rate_table(
+    rows: Sequence[dict], metrics: dict[str, tuple[str, object]], by: str | None = None
+) -> dict:
+    """Rates with intervals over plain per-item records, optionally per group.
+
+    ``metrics``: {column name: (flag key, condition)}, where condition is a record key that
+    must be truthy for the record to count in the denominator (None: every record), e.g.
+    ``{"answer accuracy": ("correct", "answerable"), "refused": ("refused", None)}``.
+    Returns {group: {column: :func:`rate` dict}} (group "all" when ``by`` is None), so a
+    table shows every rate with its own denominator.
+    """
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault("all" if by is None else r[by], []).append(r)
+    out = {}
+    for g, rs in groups.items():
+        out[g] = {}
+        for col, (flag, cond) in metrics.items():
+            kept = [r for r in rs if cond is None or r[cond]]
+            out[g][col] = rate(sum(bool(r[flag]) for r in kept), len(kept))
+    return out

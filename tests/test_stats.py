@@ -63,3 +63,13 @@ def test_bootstrap_difference_detects_a_real_gap_and_not_a_null_one():
     assert same["difference"] == 0 and same["p_value"] == 1.0
     with pytest.raises(ValueError):
         stats.bootstrap_difference(mean, a, b[:-1])
+
+
+def test_rate_table_uses_each_metrics_own_denominator():
+    rows = [{"t": "a", "ans": True, "ok": True}] * 12 + [{"t": "a", "ans": False, "ok": False}] * 3
+    rows += [{"t": "b", "ans": True, "ok": False}] * 4
+    tab = stats.rate_table(rows, {"acc": ("ok", "ans"), "any": ("ok", None)}, by="t")
+    assert tab["a"]["acc"]["n"] == 12 and tab["a"]["acc"]["rate"] == 1.0
+    assert tab["a"]["any"]["n"] == 15 and tab["a"]["any"]["k"] == 12
+    assert not tab["b"]["acc"]["measured"]  # 4 items: not measured
+    assert stats.rate_table(rows, {"acc": ("ok", "ans")})["all"]["acc"]["n"] == 16
