@@ -12,13 +12,17 @@ so a learner can check each number by hand:
 - ``multiplier``: 1 unless measured evidence says how big the underlying gap really is
   (:data:`EVIDENCE_GAPS`): then ``0.5 + clip(gap, 0, 1)``, so evidence can halve or
   strengthen a factor's row (0.5..1.5) but never reverse it. The factors drive; evidence refines.
+  A value that is not measured (absent, None/NaN, or a rate over valid replies of a system with
+  no valid reply: :func:`not_measured_reason`) leaves the multiplier at 1 and the reason says so.
 - One hard-ish penalty: when the measured training run (``train.seconds``) does not fit the
   training budget, fine-tuning and the hybrid lose :data:`TRAIN_MISFIT_PENALTY`.
 
 Measured numbers come only from :mod:`labkit.evidence` (never typed in here). Without them the
 scores still work and the reasons say which notebook to run. The cost model
 (:class:`CostConfig`, :func:`cost_curves`, :func:`break_even`) needs the evidence and says
-which notebook measures what it lacks.
+which notebook measures what it lacks. Each approach pays for the adapters and the index it
+really uses (:data:`COST_SECONDS` says which measured seconds, and why), and prompt tokens have
+a public list price by default (:data:`PROMPT_PRICE_SOURCE`).
 """
 
 from __future__ import annotations
@@ -35,14 +39,18 @@ __all__ = [
     "WEIGHTS",
     "BIAS",
     "EVIDENCE_GAPS",
+    "OVER_VALID_REPLIES",
     "TRAIN_MISFIT_PENALTY",
     "DecisionFactors",
     "PRESETS",
     "EXPECTED",
     "levels",
+    "not_measured_reason",
     "evidence_multipliers",
     "recommend",
     "evidence_rows",
+    "COST_SECONDS",
+    "PROMPT_PRICE_SOURCE",
     "CostConfig",
     "MissingEvidenceError",
     "cost_inputs",
@@ -100,6 +108,9 @@ EVIDENCE_GAPS: dict[str, tuple[str, str]] = {
     "tone": ("ft.tone_adherence", "base.tone_adherence"),
 }
 """Rows whose weight evidence rescales: multiplier = 0.5 + clip(value(first) - value(second), 0, 1)."""
+
+OVER_VALID_REPLIES = frozenset({"tone_adherence"})
+"""Per-system metrics whose denominator is the valid replies, not all tickets (labkit.evidence.KEYS)."""
 
 LATENCY_TIGHT_MS = 300.0  # at or below: latency level 1 (interactive autocomplete territory)
 LATENCY_LOOSE_MS = 5000.0  # at or above: latency level 0 (a person waiting for an email reply)
@@ -219,13 +230,37 @@ def levels(factors: DecisionFactors) -> dict[str, float]:
     }
 
 
-def _val(evidence: dict, key: str) -> float | None:
+def not_measured_reason(evidence: dict, key: str) -> str | None:
+    """Why ``key`` has no usable value in ``evidence`` (None when it has one).
+
+    Not measured means: the key is absent (notebook 06 leaves out a rate over fewer than
+    ``labkit.stats.MIN_N`` valid replies), its value is None or NaN, or it is a rate over valid
+    replies (:data:`OVER_VALID_REPLIES`) of a system that produced no valid reply at all
+    (``<system>.json_validity`` is 0: such a "rate" is 0/0, whatever number was stored).
+    """
     entry = evidence.get(key)
-    return None if entry is None else float(entry["value"])
+    if entry is None:
+        return "not recorded"
+    v = entry.get("value") if isinstance(entry, dict) else None
+    if v is None or isinstance(v, bool) or not isinstance(v, int | float) or math.isnan(v):
+        return "recorded as not measured"
+    system, _, metric = key.partition(".")
+    if metric in OVER_VALID_REPLIES:
+        valid = evidence.get(f"{system}.json_validity")
+        if valid is not None and valid.get("value") == 0:
+            return "no valid reply to judge"
+    return None
+
+
+def _val(evidence: dict, key: str) -> float | None:
+    """The measured number, or None when :func:`not_measured_reason` says it is not measured."""
+    return None if not_measured_reason(evidence, key) else float(evidence[key]["value"])
 
 
 def evidence_multipliers(evidence: dict) -> dict[str, float]:
-    """Row multipliers from measured gaps (:data:`EVIDENCE_GAPS`); 1.0 where not measured."""
+    """Row multipliers from measured gaps (:data:`EVIDENCE_GAPS`); 1.0 where either side is not
+    measured (missing, None, NaN, or a rate over no valid reply): an unmeasured rate is never
+    read as 0 or 1, so it can neither halve nor strengthen a row."""
     out = {factor: 1.0 for factor in WEIGHTS}
     for factor, (better, baseline) in EVIDENCE_GAPS.items():
         a, b = _val(evidence, better), _val(evidence, baseline)
@@ -250,12 +285,17 @@ class _Quoter:
 
     def __init__(self, evidence: dict):
         self.evidence, self.used, self.missing = evidence, {}, []
+        self.unmeasured: dict[str, str] = {}  # key -> why it is not measured (stored but unusable)
 
     def __call__(self, key: str) -> str | None:
-        entry = self.evidence.get(key)
-        if entry is None:
+        why = not_measured_reason(self.evidence, key)
+        if why == "not recorded":
             self.missing.append(key)
             return None
+        if why:
+            self.unmeasured[key] = why
+            return None
+        entry = self.evidence[key]
         self.used[key] = {"value": entry["value"], "source": entry["source"]}
         v = float(entry["value"])
         if key.endswith("seconds"):
@@ -277,10 +317,19 @@ def _not_measured(keys) -> str:
 
 
 def _per_system(q: _Quoter, metric: str, what: str) -> str | None:
-    """'what: prompting 0.08, rag 0.31, ... (sources)' over the systems that were measured."""
+    """'what: rag 0.31, ... (sources); not measured: prompting (why)' (None if no system was)."""
     keys = [f"{SYSTEM_OF[a]}.{metric}" for a in APPROACHES]
-    parts = [f"{a} {v}" for a, k in zip(APPROACHES, keys) if (v := q(k)) is not None]
-    return f"{what}: {', '.join(parts)}{q.sources(keys)}" if parts else None
+    parts, absent = [], []
+    for a, k in zip(APPROACHES, keys):
+        v = q(k)
+        if v is not None:
+            parts.append(f"{a} {v}")
+        else:
+            absent.append(f"{a} ({q.unmeasured.get(k, 'not recorded')})")
+    if not parts:
+        return None
+    s = f"{what}: {', '.join(parts)}{q.sources(keys)}"
+    return s + f"; not measured: {', '.join(absent)}" if absent else s
 
 
 def _evidence_sentence(factor: str, f: DecisionFactors, q: _Quoter) -> str:
@@ -383,6 +432,9 @@ def _evidence_sentence(factor: str, f: DecisionFactors, q: _Quoter) -> str:
     found = [s for s in found if s]
     if found:
         return "measured: " + "; ".join(found)
+    stored = [f"{k} ({q.unmeasured[k]})" for k in keys_asked if k in q.unmeasured]
+    if stored:  # the notebook ran but could not measure these: running it again will not help
+        return "not measured: " + ", ".join(stored)
     return _not_measured(keys_asked)
 
 
@@ -465,6 +517,10 @@ def recommend(factors: DecisionFactors, evidence: dict | None = None) -> dict:
         text += "; ".join(effect) if effect else "no effect at this level"
         if mult[factor] != 1.0:
             text += f" (weight x{mult[factor]:.2f} from the measured gap)"
+        elif factor in EVIDENCE_GAPS and any(k in evidence for k in EVIDENCE_GAPS[factor]):
+            better, baseline = EVIDENCE_GAPS[factor]
+            if _val(evidence, better) is None or _val(evidence, baseline) is None:
+                text += f" (weight x1.00: the gap {better} - {baseline} is not measured)"
         said = _evidence_sentence(factor, factors, q)
         reasons.append(f"{text}. {said[0].upper()}{said[1:]}.")
     if misfit:
@@ -486,15 +542,21 @@ def recommend(factors: DecisionFactors, evidence: dict | None = None) -> dict:
 
 
 def evidence_rows(evidence: dict) -> list[dict]:
-    """One row per known evidence key: key, value (None if missing), source, meaning."""
+    """One row per known evidence key: key, value (None if not measured), source, meaning."""
     rows = []
     for key, meaning in KEYS.items():
-        entry = evidence.get(key)
+        entry, why = evidence.get(key), not_measured_reason(evidence, key)
+        if entry is None:
+            source = _not_measured([key])
+        elif why:
+            source = f"{entry.get('source')}: not measured ({why})"
+        else:
+            source = entry["source"]
         rows.append(
             {
                 "key": key,
-                "value": None if entry is None else entry["value"],
-                "source": entry["source"] if entry else _not_measured([key]),
+                "value": None if why else entry["value"],
+                "source": source,
                 "meaning": meaning,
             }
         )
@@ -504,23 +566,64 @@ def evidence_rows(evidence: dict) -> list[dict]:
 # ---- cost model -------------------------------------------------------------------------------
 
 
+PROMPT_PRICE_SOURCE = (
+    "Groq price list (https://groq.com/pricing), model llama-3.1-8b-instant (Llama 3.1 8B): "
+    "$0.05 per 1M input tokens ($0.08 per 1M output tokens), as listed in April 2026"
+)
+"""Where :attr:`CostConfig.per_million_prompt_tokens`' default comes from: the input-token price
+of a small open model at a well-known hosted provider (read from copies of that page quoted in
+April 2026; the course's machines have no web access). Prices change: check the page before you
+rely on it, and put your own provider's price in :class:`CostConfig`."""
+
+COST_SECONDS: dict[str, dict[str, tuple[str, ...]]] = {
+    # approach -> measured seconds paid once ("fixed") and on every knowledge update ("per_update")
+    "prompting": {"fixed": (), "per_update": ()},
+    "rag": {"fixed": ("index.build_seconds",), "per_update": ("update.index_seconds",)},
+    "fine-tuning": {
+        "fixed": ("train.seconds", "update.retrain_seconds"),
+        "per_update": ("update.retrain_seconds",),
+    },
+    "hybrid": {
+        "fixed": ("train.seconds", "index.build_seconds"),
+        "per_update": ("update.index_seconds",),
+    },
+}
+"""Which measured seconds each approach pays for: every adapter and index it really uses.
+
+- ``train.seconds`` (notebook 04): training the **behaviour adapter** (format, tone, triage).
+  Fine-tuning and the hybrid both serve it in notebook 06's table, so both pay it once.
+- ``update.retrain_seconds`` (notebook 07): training the **facts adapter** from the base model
+  on one snapshot of the facts (v2; the v1 run of notebook 05 uses the same recipe on the same
+  80 facts, so it costs the same). Fine-tuning alone has no index, so its facts must live in
+  weights: it pays one facts-adapter run up front and one per knowledge update. The hybrid
+  takes its facts from the index and never trains a facts adapter.
+- ``index.build_seconds`` / ``update.index_seconds`` (notebook 07): embedding the help center
+  once, then re-indexing the changed articles per update, for RAG and the hybrid.
+- Prompting trains and indexes nothing.
+"""
+
+
 @dataclass
 class CostConfig:
-    """Prices and horizon for the cost model (your numbers: defaults are placeholders, not measurements).
+    """Prices and horizon for the cost model (your numbers; see each default's note).
 
     Compute prices are per hour of the machine that measured the evidence (the CPU profile unless
-    notebooks 04-07 ran on a GPU): measured seconds x price per hour = dollars.
+    notebooks 04-07 ran on a GPU): measured seconds x price per hour = dollars; the hourly prices
+    are round placeholders, not quotes. The prompt-token price is a public list price
+    (:data:`PROMPT_PRICE_SOURCE`). Per query the model charges both measured serving time and
+    prompt tokens, so it does not undercount either: the compute term stands for running the
+    model and the retriever on your machine, the token term for what a hosted endpoint bills per
+    prompt token, so longer prompts (RAG's retrieved chunks, prompting's examples) cost more.
+    Set either price to 0 to price one way of serving only.
     """
 
-    train_per_hour: float = 2.0  # $ per compute hour for training and index builds
+    train_per_hour: float = 2.0  # $ per compute hour for training and index builds (placeholder)
     serve_per_hour: float = (
-        2.0  # $ per compute hour while answering (x measured latency_s per query)
+        2.0  # $ per compute hour while answering, x measured latency_s (placeholder)
     )
-    per_million_prompt_tokens: float = (
-        0.0  # $ per 1M prompt tokens (API-priced serving; 0 when self-hosting)
-    )
+    per_million_prompt_tokens: float = 0.05  # $ per 1M prompt tokens: PROMPT_PRICE_SOURCE
     updates_per_month: float = (
-        4.0  # knowledge updates per month (re-index, or retrain for fine-tuning alone)
+        4.0  # knowledge updates per month (re-index, or retrain the facts adapter)
     )
     months: float = 12.0  # horizon of the cumulative cost
 
@@ -545,20 +648,17 @@ class MissingEvidenceError(LookupError):
 def _cost_keys(approach: str) -> list[str]:
     s = SYSTEM_OF[approach]
     keys = [f"{s}.latency_s", f"{s}.prompt_tokens"]
-    if approach in ("rag", "hybrid"):
-        keys += ["index.build_seconds", "update.index_seconds"]
-    if approach in ("fine-tuning", "hybrid"):
-        keys += ["train.seconds"]
-    if approach == "fine-tuning":
-        keys += ["update.retrain_seconds"]
+    for part in ("fixed", "per_update"):
+        keys += [k for k in COST_SECONDS[approach][part] if k not in keys]
     return keys
 
 
 def missing_cost_evidence(
     evidence: dict, approaches=APPROACHES, overrides: dict | None = None
 ) -> list[str]:
-    """Evidence keys the cost model needs for ``approaches`` that are neither measured nor overridden."""
-    have = set(evidence) | set(overrides or {})
+    """Evidence keys the cost model needs for ``approaches`` that are neither measured nor
+    overridden (a key stored as not measured counts as missing)."""
+    have = {k for k in evidence if _val(evidence, k) is not None} | set(overrides or {})
     return sorted({k for a in approaches for k in _cost_keys(a)} - have)
 
 
@@ -568,10 +668,10 @@ def cost_inputs(
     approaches=APPROACHES,
     overrides: dict[str, float] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Per approach: ``fixed`` $ (training + first index build), ``per_update`` $ (one knowledge
-    update: re-index, or retrain for fine-tuning alone; the hybrid's adapter holds behaviour, not
-    facts, so it only re-indexes) and ``per_query`` $ (measured latency x serving price + prompt
-    tokens x token price). ``overrides`` (key -> number) replace or fill in evidence values.
+    """Per approach: ``fixed`` $ (the adapters it trains and the index it builds, once),
+    ``per_update`` $ (one knowledge update) and ``per_query`` $ (measured latency x serving price
+    + prompt tokens x token price). Which measured seconds go into ``fixed`` and ``per_update``
+    is :data:`COST_SECONDS`. ``overrides`` (key -> number) replace or fill in evidence values.
 
     Raises MissingEvidenceError naming the notebook that measures each missing key.
     """
@@ -586,22 +686,14 @@ def cost_inputs(
             + "\n".join(lines)
             + "\n(or pass overrides={key: value} with your own numbers)"
         )
-    ev = {k: float(e["value"]) for k, e in evidence.items()} | {
-        k: float(v) for k, v in (overrides or {}).items()
-    }
+    ev = {k: v for k in evidence if (v := _val(evidence, k)) is not None}
+    ev |= {k: float(v) for k, v in (overrides or {}).items()}
     per_s_train = cfg.train_per_hour / 3600  # $ per second of training/indexing compute
     out = {}
     for a in approaches:
         s = SYSTEM_OF[a]
-        fixed = (ev["train.seconds"] if a in ("fine-tuning", "hybrid") else 0.0) + (
-            ev["index.build_seconds"] if a in ("rag", "hybrid") else 0.0
-        )
-        update = {
-            "prompting": 0.0,  # no knowledge of its own to update
-            "rag": ev.get("update.index_seconds", 0.0),
-            "fine-tuning": ev.get("update.retrain_seconds", 0.0),
-            "hybrid": ev.get("update.index_seconds", 0.0),
-        }[a]
+        fixed = sum(ev[k] for k in COST_SECONDS[a]["fixed"])  # seconds
+        update = sum(ev[k] for k in COST_SECONDS[a]["per_update"])  # seconds
         per_query = (
             ev[f"{s}.latency_s"] * cfg.serve_per_hour / 3600
             + ev[f"{s}.prompt_tokens"] * cfg.per_million_prompt_tokens / 1e6

@@ -206,7 +206,8 @@ def plot_costs(
     cfg: CostConfig, evidence: dict, volumes=VOLUMES, ax=None, overrides: dict | None = None
 ):
     """Cumulative cost over ``cfg.months`` vs monthly volume, one line per approach, log-log;
-    dotted verticals where the cheapest approach changes (the break-evens that matter). Returns ax.
+    dotted verticals where the cheapest approach changes (the break-evens that matter). Title and
+    axis labels carry the units; the legend sits outside the axes, clear of the data. Returns ax.
     """
     volumes = np.asarray(volumes, dtype=float)
     curves = cost_curves(cfg, evidence, volumes, overrides)
@@ -226,9 +227,15 @@ def plot_costs(
             ax.axvline(q, ls=":", color="k", lw=1)
             ax.annotate(f"{a} cheaper than {b}\nfrom {q:,.0f}/month", (q, y), fontsize=7, xytext=(4, -14),
                         textcoords="offset points")  # fmt: skip
-    ax.set(xscale="log", yscale="log", xlabel="queries per month",
-           ylabel=f"cumulative $ over {cfg.months:g} months")  # fmt: skip
-    ax.legend(fontsize=8, loc="upper left")
+    ax.set(xscale="log", yscale="log", xlabel="query volume (queries per month, log scale)",
+           ylabel=f"cumulative cost over {cfg.months:g} months (US$, log scale)")  # fmt: skip
+    ax.set_title(
+        f"Cost of each approach vs volume: {cfg.updates_per_month:g} knowledge updates/month, "
+        f"${cfg.per_million_prompt_tokens:g}/1M prompt tokens",
+        fontsize=9,
+    )
+    # legend outside the axes, right of the plot: it can never cover a line or an annotation
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     ax.grid(True, which="major", alpha=0.3)
     return ax
 

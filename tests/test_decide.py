@@ -3,6 +3,7 @@
 import dataclasses
 import math
 import random
+import re
 
 import numpy as np
 import pytest
@@ -47,11 +48,16 @@ PLAUSIBLE = ev(
 
 
 def gaps_evidence(multipliers: dict) -> dict:
-    """Evidence whose measured gaps give exactly these row multipliers (0.5..1.5)."""
+    """Evidence whose measured gaps give exactly these row multipliers (0.5..1.5).
+
+    Both rates stay in 0..1 and, for m < 1.5, the baseline is above 0 (a JSON validity of 0
+    would make the same system's tone rate "not measured": no valid reply to judge).
+    """
     out = {}
     for factor, m in multipliers.items():
         better, baseline = EVIDENCE_GAPS[factor]
-        out |= ev({better: m - 0.5, baseline: 0.0})
+        low = (1.0 - (m - 0.5)) / 2
+        out |= ev({better: low + (m - 0.5), baseline: low})
     return out
 
 
@@ -303,8 +309,9 @@ def test_cost_curves_match_a_hand_computation():
     c = cost_curves(CFG, COST_EV, [0, 1000])
     # prompting: per query 2 s * 0.001 + 1000 tok * 1e-6 = 0.003; nothing fixed, nothing to update
     assert c["prompting"] == pytest.approx([0.0, 10 * 1000 * 0.003])
-    # fine-tuning: fixed 1000 s * 0.001 = 1; updates 10 months * 2 * 500 s * 0.001 = 10; per query 0.0007
-    assert c["fine-tuning"] == pytest.approx([11.0, 11.0 + 10 * 1000 * 0.0007])
+    # fine-tuning: fixed = behaviour adapter 1000 s + first facts adapter 500 s = 1.5;
+    # updates retrain the facts adapter: 10 months * 2 * 500 s * 0.001 = 10; per query 0.0007
+    assert c["fine-tuning"] == pytest.approx([11.5, 11.5 + 10 * 1000 * 0.0007])
     # rag: fixed 0.1; updates 10 * 2 * 0.005 = 0.1; per query 0.001 + 0.0006 = 0.0016
     assert c["rag"] == pytest.approx([0.2, 0.2 + 10 * 1000 * 0.0016])
     # hybrid: fixed 1 + 0.1; updates re-index only 0.1; per query 0.0008 + 0.0005 = 0.0013
@@ -313,9 +320,9 @@ def test_cost_curves_match_a_hand_computation():
 
 
 def test_break_even_matches_a_hand_computation():
-    # prompting 0.03 q vs fine-tuning 11 + 0.007 q  ->  q = 11 / 0.023
+    # prompting 0.03 q vs fine-tuning 11.5 + 0.007 q  ->  q = 11.5 / 0.023 = 500
     q = break_even(CFG, COST_EV, "fine-tuning", "prompting")
-    assert q == pytest.approx(11 / 0.023)
+    assert q == pytest.approx(11.5 / 0.023)
     c = cost_curves(CFG, COST_EV, [q])
     assert c["fine-tuning"][0] == pytest.approx(c["prompting"][0])
     assert break_even(CFG, COST_EV, "prompting", "fine-tuning") is None  # dearer per query: never
@@ -323,7 +330,7 @@ def test_break_even_matches_a_hand_computation():
     assert break_even(CFG, COST_EV, "rag", "prompting") == pytest.approx(0.2 / 0.014)
     assert break_even(CFG, COST_EV, "rag", "rag") == 0.0
     table = decide.break_even_table(CFG, COST_EV)
-    assert table["fine-tuning"]["prompting"] == pytest.approx(11 / 0.023)
+    assert table["fine-tuning"]["prompting"] == pytest.approx(11.5 / 0.023)
     assert table["prompting"]["fine-tuning"] is None and "rag" not in table["rag"]
     with pytest.raises(ValueError):
         break_even(CFG, COST_EV, "rag", "agents")
@@ -349,10 +356,121 @@ def test_missing_cost_evidence_names_the_notebook_and_overrides_fill_it():
         0.2 / 0.014
     )  # rag needs no training
     q = break_even(CFG, partial, "fine-tuning", "prompting", overrides={"train.seconds": 1000})
-    assert q == pytest.approx(11 / 0.023)
+    assert q == pytest.approx(11.5 / 0.023)
     with pytest.raises(KeyError):
         cost_curves(CFG, COST_EV, [10], overrides={"train.minutes": 3})
     assert decide.missing_cost_evidence(partial) == ["train.seconds"]
+
+
+def test_each_approach_pays_for_the_adapters_and_index_it_uses():
+    # Change one measured cost at a time: only the approaches that use that adapter/index move.
+    base = decide.cost_inputs(CFG, COST_EV)
+
+    def moved(key, extra=1000.0):
+        bumped = decide.cost_inputs(CFG, COST_EV, overrides={key: COST_EV[key]["value"] + extra})
+        return {
+            a: {part: round(bumped[a][part] - base[a][part], 9) for part in ("fixed", "per_update")}
+            for a in APPROACHES
+        }
+
+    # behaviour adapter (notebook 04): fine-tuning and hybrid, once each
+    d = moved("train.seconds")
+    assert d["fine-tuning"] == d["hybrid"] == {"fixed": 1.0, "per_update": 0.0}
+    assert d["prompting"] == d["rag"] == {"fixed": 0.0, "per_update": 0.0}
+    # facts adapter (notebook 07): fine-tuning alone, once up front and on every update
+    d = moved("update.retrain_seconds")
+    assert d["fine-tuning"] == {"fixed": 1.0, "per_update": 1.0}
+    assert all(d[a] == {"fixed": 0.0, "per_update": 0.0} for a in ("prompting", "rag", "hybrid"))
+    # the index: RAG and the hybrid only
+    for key, part in (("index.build_seconds", "fixed"), ("update.index_seconds", "per_update")):
+        d = moved(key)
+        assert d["rag"][part] == d["hybrid"][part] == 1.0
+        assert d["fine-tuning"] == d["prompting"] == {"fixed": 0.0, "per_update": 0.0}
+    # the mapping the docstring explains is the one the arithmetic uses
+    assert decide.COST_SECONDS["fine-tuning"]["fixed"] == (
+        "train.seconds",
+        "update.retrain_seconds",
+    )
+    assert decide.COST_SECONDS["hybrid"]["per_update"] == ("update.index_seconds",)
+
+
+def test_prompt_tokens_have_a_sourced_non_zero_default_price():
+    price = CostConfig().per_million_prompt_tokens
+    assert price > 0
+    src = decide.PROMPT_PRICE_SOURCE
+    assert f"${price:.2f} per 1M input tokens" in src
+    assert "groq.com/pricing" in src and "llama-3.1-8b-instant" in src
+    assert re.search(
+        r"(January|February|March|April|May|June|July|August|September|October|November|December) 20\d\d",
+        src,
+    )
+    # equal serving time, longer prompt: RAG's retrieved chunks now cost something per query
+    same_time = COST_EV | ev({"rag.latency_s": 2.0, "base.latency_s": 2.0})
+    inp = decide.cost_inputs(CostConfig(), same_time)
+    extra = (600 - 1000) * price / 1e6  # rag 600 prompt tokens vs base 1000 in COST_EV
+    assert inp["rag"]["per_query"] - inp["prompting"]["per_query"] == pytest.approx(extra)
+    longer = same_time | ev({"rag.prompt_tokens": 5000})
+    assert decide.cost_inputs(CostConfig(), longer)["rag"]["per_query"] > inp["rag"]["per_query"]
+
+
+# ---- not measured -----------------------------------------------------------------------------------
+
+# Notebook 06 judges tone only over replies that parse; with no (or too few) valid replies the rate
+# is not measured. Each way it can reach notebook 09 must leave the tone row at x1.00.
+TONE_NOT_MEASURED = {
+    "missing key": {k: v for k, v in PLAUSIBLE.items() if k != "base.tone_adherence"},
+    "None": PLAUSIBLE | ev({"base.tone_adherence": None}),
+    "NaN": PLAUSIBLE | ev({"base.tone_adherence": float("nan")}),
+    # the old store: 0 valid replies, tone stored as 0.0 (0/0) -> used to give x1.50
+    "no valid reply": PLAUSIBLE | ev({"base.json_validity": 0.0, "base.tone_adherence": 0.0}),
+}
+
+
+@pytest.mark.parametrize("case", TONE_NOT_MEASURED)
+def test_tone_that_is_not_measured_leaves_the_multiplier_at_one(case):
+    evidence = TONE_NOT_MEASURED[case]
+    assert evidence_multipliers(evidence)["tone"] == 1.0
+    assert evidence_multipliers(PLAUSIBLE)["tone"] == pytest.approx(0.5 + (0.7 - 0.3))  # measured
+    r = recommend(PRESETS["support assistant"], evidence)
+    (tone,) = [s for s in r["reasons"] if s.startswith("tone ")]
+    assert "not measured: prompting (" in tone, tone
+    assert "weight x1.00: the gap ft.tone_adherence - base.tone_adherence is not measured" in tone
+    assert "fine-tuning 0.70" in tone  # the measured side is still quoted
+    assert "base.tone_adherence" not in r["evidence_used"]
+    # scores are exactly those of a store that never had the unmeasured value
+    without = {k: v for k, v in evidence.items() if k != "base.tone_adherence"}
+    for name, f in PRESETS.items():
+        assert recommend(f, evidence)["scores"] == recommend(f, without)["scores"], name
+
+
+def test_no_valid_reply_says_why_and_hides_the_stored_number():
+    evidence = TONE_NOT_MEASURED["no valid reply"]
+    assert decide.not_measured_reason(evidence, "base.tone_adherence") == "no valid reply to judge"
+    assert (
+        decide.not_measured_reason(evidence, "base.json_validity") is None
+    )  # 0.0 is a measurement
+    assert decide.not_measured_reason(evidence, "ft.tone_adherence") is None
+    assert decide.not_measured_reason({}, "ft.tone_adherence") == "not recorded"
+    row = {r["key"]: r for r in decide.evidence_rows(evidence)}["base.tone_adherence"]
+    assert row["value"] is None and "not measured (no valid reply to judge)" in row["source"]
+    r = recommend(PRESETS["brand-voice writer"], evidence)
+    assert "prompting (no valid reply to judge)" in "\n".join(r["reasons"])
+
+
+def test_a_row_with_nothing_measured_says_not_measured_not_run_the_notebook():
+    evidence = ev({k: None for k in KEYS if k.endswith(".tone_adherence")})
+    r = recommend(PRESETS["brand-voice writer"], evidence)
+    (tone,) = [s for s in r["reasons"] if s.startswith("tone ")]
+    assert "Not measured: base.tone_adherence (recorded as not measured)" in tone
+    assert "run notebook" not in tone
+
+
+def test_cost_model_treats_a_value_recorded_as_not_measured_as_missing():
+    evidence = COST_EV | ev({"train.seconds": None})
+    with pytest.raises(MissingEvidenceError, match=r"train\.seconds"):
+        decide.cost_inputs(CFG, evidence)
+    assert decide.missing_cost_evidence(evidence) == ["train.seconds"]
+    assert break_even(CFG, evidence, "rag", "prompting") == pytest.approx(0.2 / 0.014)
 
 
 # ---- widgets ----------------------------------------------------------------------------------------
@@ -396,9 +514,23 @@ def test_cost_ui_reacts_and_reports_missing_evidence():
 
     ui = build_cost_ui(COST_EV, cfg=CFG)
     assert ui.result()["error"] is None and "<svg" in ui.html.value
-    assert ui.result()["break_even"]["fine-tuning"]["prompting"] == pytest.approx(11 / 0.023)
+    assert ui.result()["break_even"]["fine-tuning"]["prompting"] == pytest.approx(11.5 / 0.023)
     ui.controls["updates_per_month"].value = 8
     assert ui.result()["config"].updates_per_month == 8
-    assert ui.result()["break_even"]["fine-tuning"]["prompting"] > 11 / 0.023
+    assert ui.result()["break_even"]["fine-tuning"]["prompting"] > 11.5 / 0.023
     empty = build_cost_ui({})
     assert "run notebook" in empty.result()["error"] and "<svg" not in empty.html.value
+
+
+def test_cost_plot_has_title_units_and_a_legend_clear_of_the_data():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from labkit.decide_ui import plot_costs
+
+    ax = plot_costs(CFG, COST_EV)
+    assert "updates/month" in ax.get_title() and "prompt tokens" in ax.get_title()
+    assert "queries per month" in ax.get_xlabel() and "US$" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == list(APPROACHES)
+    FigureCanvasAgg(ax.figure).draw()
+    legend, plot_area = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert not legend.overlaps(plot_area)  # outside the axes: no line or label under it
