@@ -1,6 +1,6 @@
 """The main job (``make demo``): the course's whole experiment, end to end, on the embedded defaults.
 
-    python -m labkit.main [--data-dir datasets] [--tickets 32] [--out runs]
+    python -m labkit.main [--data-dir datasets] [--tickets 96] [--out runs]
 
 1. validates the data folder, training files included (a missing, empty or malformed file stops
    here, before any model loads); every later step reads that same folder;
@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from . import env
-from .hybrid import COMBINED as QUALITY  # the six scores the combined score averages
+from .hybrid import COMBINED as QUALITY  # the five scores the combined score averages
 
 __all__ = ["run", "main"]
 
@@ -63,7 +63,7 @@ def _cached(name: str, key: dict, compute):
     return result
 
 
-def run(data_dir: str | Path | None = None, n_tickets: int = 32, out: str | Path = "runs") -> dict:
+def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path = "runs") -> dict:
     """Run the experiment; returns the metrics dict also written to ``metrics.json``."""
     from . import data
 
@@ -120,7 +120,7 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 32, out: str | Path
         f"four-way table on {n_tickets} held-out tickets: base, RAG only, fine-tuned only, hybrid"
     )
     facts = {f["id"]: f for f in data.load_facts("v1", data_dir)}
-    tickets = hybrid.one_per_scenario(data.load_tickets("eval", data_dir))[:n_tickets]
+    tickets = hybrid.spread_sample(data.load_tickets("eval", data_dir), n_tickets)
     users = [format_ticket(x) for x in tickets]
     una = [
         hybrid.as_ticket(q["question"])
@@ -140,7 +140,8 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 32, out: str | Path
         return dense.search(hybrid.ticket_query(user), 1)[0]["score"]
 
     gate = calibrate_gate([top_cosine(u) for u in train_tk], [top_cosine(u) for u in dev_una])
-    gated = [top_cosine(u) < gate["threshold"] for u in una]
+    gated_una = [top_cosine(u) < gate["threshold"] for u in una]
+    gated_ans = [top_cosine(u) < gate["threshold"] for u in users]
     retrieve = course.ticket_retriever(index, embedder)
     base, tok = load_generator("none", prof)
     tuned = merge_for_serving(adapter_dir, prof)
@@ -153,9 +154,11 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 32, out: str | Path
             print(f"    {name} ...", flush=True)
             outs = hybrid.answer_tickets(users, tok=tok, k=course.SOURCES_K, **s)
             una_outs = hybrid.answer_tickets(una, tok=tok, k=course.SOURCES_K, **s)
-            rows[name] = hybrid.system_row(
-                tickets, outs, facts, una_outs, gated if "retrieve_fn" in s else None
-            )
+            rows[name] = hybrid.system_row(tickets, outs, facts, una_outs)
+            if "retrieve_fn" in s:  # the gate, on answerable and unanswerable tickets alike
+                scores = hybrid.ticket_scores(tickets, outs, facts)
+                gate_row = hybrid.gate_row(scores, gated_ans, gated_una)
+                rows[name] |= {f"gate_{k}": v for k, v in gate_row.items()}
         return rows
 
     key = {
@@ -384,7 +387,7 @@ def main(argv=None) -> int:
         "--data-dir", default=None, help="course data folder (default: datasets/ in the repo)"
     )
     ap.add_argument(
-        "--tickets", type=int, default=32, help="held-out tickets in the four-way table (max 64)"
+        "--tickets", type=int, default=96, help="held-out tickets in the four-way table (max 160)"
     )
     ap.add_argument("--out", default=str(env.ROOT / "runs"), help="where run folders go")
     args = ap.parse_args(argv)
