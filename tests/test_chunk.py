@@ -1,6 +1,7 @@
 """Chunking invariants: no text lost or rewritten, sizes respected, sections respected."""
 
 import re
+import warnings
 
 import pytest
 
@@ -88,3 +89,17 @@ def test_embedding_text_adds_title_once():
 def test_config_validates(kw):
     with pytest.raises(ValueError):
         ChunkConfig(**kw)
+
+
+def test_headings_strategy_warns_when_it_falls_back_to_windows():
+    """No Markdown heading: 'headings' can only cut windows, and says so once for all documents."""
+    plain = [{"id": f"plain-{i}", "title": "t", "body": "just words " * 40} for i in range(3)]
+    with pytest.warns(UserWarning, match=r"3 of 4 documents have no Markdown heading.*'plain-0'"):
+        chunks = chunk_docs([DOC, *plain], ChunkConfig("headings", size=16, overlap=0))
+    fallback = [c for c in chunks if c["doc_id"].startswith("plain-")]
+    assert fallback == chunk_docs(plain, ChunkConfig("fixed", size=16, overlap=0))  # = windows
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chunk_docs([DOC], ChunkConfig("headings", size=16, overlap=0))  # headings: no warning
+        chunk_docs(plain, ChunkConfig("fixed", size=16, overlap=0))  # windows asked for: none
