@@ -68,6 +68,10 @@ __all__ = [
 
 WORLD_SEED = 20240611
 DATA_DIR = ROOT / "datasets"
+if str(DATA_DIR) not in sys.path:  # sibling generator modules, also when loaded via importlib
+    sys.path.append(str(DATA_DIR))
+from questions_hard import HARD_TYPES, build_hard_questions, hard_block  # noqa: E402
+
 N_CHANGED = 36  # facts whose value differs in the v2 snapshot
 N_SINGLE, N_PARAPHRASE, N_MULTI_CMP, N_MULTI_CROSS = 200, 80, 24, 16
 N_INTERNAL_SINGLE, N_INTERNAL_PARA = 16, 6  # questions on internal articles (<= 10% of all)
@@ -2246,7 +2250,7 @@ def build_questions(world: World) -> list[dict]:
     for q in qs:
         counters[q["type"]] = counters.get(q["type"], 0) + 1
         out.append({"id": f"q-{q['type']}-{counters[q['type']]:03d}", **q})
-    return out
+    return out + build_hard_questions(world)  # appended: customer, hard_paraphrase, cross_article
 
 
 # --------------------------------------------------------------------------------------------
@@ -3207,7 +3211,7 @@ def _counts_block(world: World, questions: list[dict]) -> str:
         "",
     ]
     lines += ["| question type | dev | test | total |", "|---|---:|---:|---:|"]
-    for t in ("single", "paraphrase", "multi", "unanswerable"):
+    for t in ("single", "paraphrase", "multi", "unanswerable", *HARD_TYPES):
         d = sum(q["type"] == t and q["split"] == "dev" for q in questions)
         e = sum(q["type"] == t and q["split"] == "test" for q in questions)
         lines.append(f"| {t} | {d} | {e} | {d + e} |")
@@ -3227,6 +3231,10 @@ def _counts_block(world: World, questions: list[dict]) -> str:
 COUNTS_START, COUNTS_END = "<!-- counts:start (written by build.py) -->", "<!-- counts:end -->"
 TICKETS_START = "<!-- ticket-counts:start (written by build.py) -->"
 TICKETS_END = "<!-- ticket-counts:end -->"
+HARD_START, HARD_END = (
+    "<!-- hard-questions:start (written by build.py) -->",
+    "<!-- hard-questions:end -->",
+)
 
 
 def render_outputs(world: World) -> dict[Path, str]:
@@ -3257,6 +3265,7 @@ def render_outputs(world: World) -> dict[Path, str]:
         blocks = [
             (COUNTS_START, COUNTS_END, _counts_block(world, questions)),
             (TICKETS_START, TICKETS_END, _ticket_counts_block(world, tickets, factqa, general)),
+            (HARD_START, HARD_END, hard_block(world, questions)),
         ]
         for start, end, block in blocks:
             if start in text and end in text:

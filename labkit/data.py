@@ -43,7 +43,15 @@ CATEGORIES = [
     "release-notes",
 ]
 ACCESS_LEVELS = ["public", "customer", "internal"]
-QUESTION_TYPES = ["single", "paraphrase", "multi", "unanswerable"]
+QUESTION_TYPES = [
+    "single",
+    "paraphrase",
+    "multi",
+    "unanswerable",
+    "customer",
+    "hard_paraphrase",
+    "cross_article",
+]
 
 _ID = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9-]*[a-z0-9]$"}
 _NOT_BLANK = r"\S"  # at least one non-space character: "   " is as empty as ""
