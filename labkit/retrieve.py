@@ -9,12 +9,23 @@ Metadata filters, e.g. ``{"category": "billing-refunds", "access": {"public", "c
 each key names a chunk field, each value is one allowed value or a set/list/tuple of them; a
 chunk passes when every key matches (a chunk without the field fails).
 
+- ``filters=None`` means no filter. ``filters={}`` is refused (ValueError): an access filter
+  built from data that came out empty would otherwise silently show every chunk, internal
+  ones included; say ``None`` when you mean "no filter".
+- A filter key that no chunk has (a misspelling, ``"acess"``) passes no chunk: a warning names
+  the key and the fields that exist.
 - BM25 scores every chunk anyway, so its filter is exact: disallowed chunks are removed before
   the top-k is taken.
-- Dense search asks the index for ``k * overfetch`` (default 4x) neighbours and filters those,
-  so when the allowed chunks are rare it can return fewer than ``k`` hits (never a disallowed
-  one). Raise ``overfetch`` (up to the index size) if that matters.
+- Dense search with a filter is exact over the eligible chunks: it scores them with NumPy from
+  the index's stored ``vectors`` (one (q, d) x (d, m) product for m eligible chunks), so it
+  returns ``k`` hits whenever ``k`` chunks pass the filter, even with an IVF/HNSW index. An
+  index without ``vectors`` is searched ``k * overfetch`` deep, widened 4x until ``k`` hits
+  pass or the whole index was searched.
 - Hybrid passes the filter to both retrievers, then fuses.
+
+Queries: an empty or blank query is refused (ValueError) by every retriever; the dense one
+warns when queries are longer than the embedder's window (256 word pieces for MiniLM), which
+embeds only their opening.
 
 Introduced in notebooks/02_retrieval_eval.ipynb.
 """
@@ -51,9 +62,55 @@ def _allowed(value) -> set:
 
 
 def _normalise_filters(filters: Mapping | None) -> dict[str, set] | None:
-    if not filters:
+    if filters is None:
         return None
+    if not isinstance(filters, Mapping):
+        raise TypeError(
+            f"filters must be a dict (field -> allowed values) or None, got {filters!r}"
+        )
+    if not filters:
+        raise ValueError(
+            "filters={} filters nothing, so every chunk (internal ones included) could be "
+            "returned; pass filters=None to search without a filter"
+        )
     return {key: _allowed(value) for key, value in filters.items()}
+
+
+def _warn_unknown_keys(filters: Mapping | None, chunks: Sequence[Mapping], cache: dict) -> None:
+    """Warn about filter keys that no chunk has (such a filter passes nothing).
+
+    ``cache`` keeps the set of fields per (id, len) of ``chunks``, so a loop of searches does
+    not rescan the chunks each time.
+    """
+    if not filters:
+        return
+    key = (id(chunks), len(chunks))
+    if cache.get("key") != key:
+        cache["key"], cache["fields"] = key, set().union(*(c.keys() for c in chunks))
+    fields = cache["fields"]
+    for name in filters:
+        if name not in fields:
+            warnings.warn(
+                f"filter key {name!r} is a field of no chunk, so no chunk passes this filter; "
+                f"fields that exist: {sorted(fields)}",
+                stacklevel=4,
+            )
+
+
+def _check_queries(queries: Sequence[str]) -> list[str]:
+    """The queries as a list; refuses a single string and empty or blank queries."""
+    if isinstance(queries, str):
+        raise TypeError("search_many expects a list of queries, not one string: use search()")
+    queries = list(queries)
+    for i, q in enumerate(queries):
+        if not isinstance(q, str):
+            raise TypeError(f"query {i} must be a string, got {q!r}")
+        if not q.strip():
+            raise ValueError(
+                f"query {i} is empty or blank ({q!r}): there is nothing to retrieve for it, "
+                "and dense search would return arbitrary chunks; drop it or ask something"
+            )
+    return queries
 
 
 def matches_filters(chunk: Mapping, filters: Mapping | None) -> bool:
@@ -68,7 +125,10 @@ def _hit(chunk: Mapping, score: float, rank: int) -> dict:
 
 class _SearchMixin:
     def search(self, query: str, k: int = 5, filters: Mapping | None = None) -> list[dict]:
-        """Top ``k`` hits for one query, best first (fewer when fewer chunks qualify)."""
+        """Top ``k`` hits for one query, best first (fewer when fewer chunks qualify).
+        An empty or blank ``query`` raises ValueError."""
+        if not isinstance(query, str):
+            raise TypeError(f"query must be a string, got {query!r}")
         return self.search_many([query], k, filters=filters)[0]
 
 
@@ -141,6 +201,7 @@ class BM25Retriever(_SearchMixin):
         ]
         self._bm25 = bm25s.BM25(k1=self.cfg.k1, b=self.cfg.b, method=self.cfg.method)
         self._bm25.index(self.tokenize(texts), show_progress=False)
+        self._fields: dict = {}  # cache for the unknown-filter-key warning
 
     @property
     def stemmed(self) -> bool:
@@ -179,7 +240,9 @@ class BM25Retriever(_SearchMixin):
         """Top ``k`` per query; chunks sharing no term with the query (score 0) are never returned."""
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
+        queries = _check_queries(queries)
         mask = self._mask(filters)
+        _warn_unknown_keys(filters, self.chunks, self._fields)
         out = []
         for query in queries:
             s = self.scores(query)
@@ -210,7 +273,11 @@ class VectorSearch(Protocol):
 
 
 class DenseRetriever(_SearchMixin):
-    """Embed queries with ``embedder`` and look them up in ``index`` (inner product = cosine)."""
+    """Embed queries with ``embedder`` and look them up in ``index`` (inner product = cosine).
+
+    overfetch: only for an index without stored ``vectors``: a filtered search first asks for
+        ``k * overfetch`` neighbours, then widens 4x at a time until ``k`` pass the filter.
+    """
 
     def __init__(self, index: VectorSearch, embedder, overfetch: int = 4, batch_size: int = 64):
         if overfetch < 1:
@@ -219,12 +286,17 @@ class DenseRetriever(_SearchMixin):
         self.embedder = embedder
         self.overfetch = overfetch
         self.batch_size = batch_size
+        self._fields: dict = {}  # cache for the unknown-filter-key warning
 
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
-        """(q, d) float32 unit vectors, one forward pass per ``batch_size`` queries."""
-        return embed_texts(
-            self.embedder, list(queries), batch_size=self.batch_size, show_progress=False
-        )
+        """(q, d) float32 unit vectors, one forward pass per ``batch_size`` queries.
+
+        Warns (once per call, with the count) when queries exceed the embedder's window: the
+        model embeds only their first ``max_seq_length`` word pieces.
+        """
+        queries = list(queries)
+        _warn_truncated(self.embedder, queries)
+        return embed_texts(self.embedder, queries, batch_size=self.batch_size, show_progress=False)
 
     def search_vectors(
         self, query_vecs: np.ndarray, k: int = 5, filters: Mapping | None = None
@@ -233,9 +305,20 @@ class DenseRetriever(_SearchMixin):
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         norm = _normalise_filters(filters)
-        n = len(self.index.chunks)
-        fetch = min(n, k * self.overfetch) if norm else min(n, k)
-        scores, positions = self.index.search(np.ascontiguousarray(query_vecs, np.float32), fetch)
+        _warn_unknown_keys(norm, self.index.chunks, self._fields)
+        query_vecs = np.ascontiguousarray(np.atleast_2d(query_vecs), np.float32)
+        if norm is None:
+            n = len(self.index.chunks)
+            return self._hits(*self.index.search(query_vecs, min(n, k)), None, k)
+        eligible = np.flatnonzero(
+            np.fromiter((matches_filters(c, norm) for c in self.index.chunks), bool)
+        )
+        vectors = getattr(self.index, "vectors", None)
+        if vectors is not None and len(vectors) == len(self.index.chunks):
+            return self._exact(query_vecs, np.asarray(vectors), eligible, k)
+        return self._widening(query_vecs, norm, len(eligible), k)
+
+    def _hits(self, scores, positions, norm, k: int) -> list[list[dict]]:
         out = []
         for row_s, row_p in zip(scores, positions, strict=True):
             hits = []
@@ -250,14 +333,66 @@ class DenseRetriever(_SearchMixin):
             out.append(hits)
         return out
 
+    def _exact(self, q: np.ndarray, vectors: np.ndarray, eligible: np.ndarray, k: int):
+        """Brute-force inner product over the eligible rows: q (nq, d) @ (d, m) -> (nq, m)."""
+        if len(eligible) == 0:
+            return [[] for _ in q]
+        scores = q @ vectors[eligible].T  # (nq, m) float32
+        top = min(k, len(eligible))
+        out = []
+        for row in scores:
+            cand = np.argpartition(-row, top - 1)[:top] if top < len(row) else np.arange(len(row))
+            cand = cand[np.lexsort((eligible[cand], -row[cand]))]  # score desc, position asc
+            out.append(
+                [
+                    _hit(self.index.chunks[int(eligible[j])], row[j], r)
+                    for r, j in enumerate(cand, start=1)
+                ]
+            )
+        return out
+
+    def _widening(self, q: np.ndarray, norm: dict, n_eligible: int, k: int):
+        """Ask the index ever deeper (x4) until every query has ``min(k, n_eligible)`` hits."""
+        n = len(self.index.chunks)
+        want = min(k, n_eligible)
+        fetch = min(n, k * self.overfetch)
+        while True:
+            out = self._hits(*self.index.search(q, fetch), norm, k)
+            if fetch >= n or all(len(h) >= want for h in out):
+                return out
+            fetch = min(n, fetch * 4)
+
     def search_many(
         self, queries: Sequence[str], k: int = 5, filters: Mapping | None = None
     ) -> list[list[dict]]:
-        """Top ``k`` per query; all queries are embedded in one call. See the module notes on
-        filters (over-fetch of ``k * overfetch``; may return fewer than ``k``)."""
+        """Top ``k`` per query; all queries are embedded in one call. With a filter: exact over
+        the eligible chunks, so ``k`` hits whenever ``k`` chunks pass (see the module notes)."""
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        queries = _check_queries(queries)
         if not queries:
             return []
+        _normalise_filters(filters)  # a bad filter fails before the embedding work
         return self.search_vectors(self.embed_queries(queries), k, filters=filters)
+
+
+def _warn_truncated(embedder, queries: list[str]) -> int:
+    """Count queries longer than the embedder's window (word pieces incl. [CLS]/[SEP]); warn
+    once with the count. Returns the count (0 when the embedder has no tokenizer or limit)."""
+    tok = getattr(embedder, "tokenizer", None)
+    limit = getattr(embedder, "max_seq_length", None)
+    if tok is None or not limit or not queries:
+        return 0
+    ids = tok(queries, add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
+    n = sum(len(x) > limit for x in ids)
+    if n:
+        warnings.warn(
+            f"{n} of {len(queries)} queries are longer than the embedder's window of {limit} "
+            f"word pieces: only their first {limit} are embedded, the rest does not affect "
+            "retrieval. Shorten them, or split each into several queries.",
+            stacklevel=4,
+        )
+    return n
 
 
 # ----------------------------------------------------------------------------- hybrid
@@ -336,6 +471,7 @@ class HybridRetriever(_SearchMixin):
         """Top ``k`` fused hits per query (each retriever fetches ``max(depth, k)``)."""
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
+        queries = _check_queries(queries)
         depth = max(self.depth, k)
         dense = self.dense.search_many(queries, depth, filters=filters)
         sparse = self.sparse.search_many(queries, depth, filters=filters)

@@ -174,3 +174,146 @@ def test_config_validation():
         HybridRetriever(None, None, depth=0)
     with pytest.raises(ValueError):
         rrf_fuse([["a"]], weights=[1, 2])
+
+
+# --- issue 12 section 3 / issue 10 section 1: bad queries and filters are clear errors
+
+
+def _three(chunks=None):
+    chunks = chunks or make_chunks()
+    bm25, dense = BM25Retriever(chunks), make_dense(chunks)
+    return {"bm25": bm25, "dense": dense, "hybrid": HybridRetriever(dense, bm25, depth=6)}
+
+
+@pytest.mark.parametrize("which", ["bm25", "dense", "hybrid"])
+@pytest.mark.parametrize("query", ["", "   ", "\n\t"])
+def test_empty_or_blank_query_is_refused(which, query):
+    r = _three()[which]
+    with pytest.raises(ValueError, match="empty or blank"):
+        r.search(query, k=3)
+    with pytest.raises(ValueError, match=r"query 1 is empty or blank"):
+        r.search_many(["refund", query], k=3)
+
+
+@pytest.mark.parametrize("which", ["bm25", "dense", "hybrid"])
+def test_one_string_to_search_many_is_refused(which):
+    with pytest.raises(TypeError, match="not one string"):
+        _three()[which].search_many("refund", k=3)
+
+
+@pytest.mark.parametrize("which", ["bm25", "dense", "hybrid"])
+def test_empty_filter_dict_is_refused_not_ignored(which):
+    r = _three()[which]
+    with pytest.raises(ValueError, match=r"filters=\{\} filters nothing.*filters=None"):
+        r.search("refund", k=3, filters={})
+    assert r.search("refund", k=3, filters=None)  # None is the way to say "no filter"
+
+
+@pytest.mark.parametrize("which", ["bm25", "dense"])
+def test_misspelt_filter_key_warns_with_the_fields_that_exist(which):
+    r = _three()[which]
+    with pytest.warns(UserWarning, match=r"filter key 'acess' is a field of no chunk.*'access'"):
+        hits = r.search("refund", k=3, filters={"acess": "public"})
+    assert hits == []  # still fails closed
+
+
+def _rare_public_corpus(n=300, n_public=12, dim=16, seed=0):
+    """Chunks whose few public ones lie far from the query: a top-(k*4) pre-filter misses them."""
+    rng = np.random.default_rng(seed)
+    vecs = rng.normal(size=(n, dim)).astype(np.float32)
+    q = vecs[:1].copy()
+    public = set(np.argsort(vecs @ q[0])[:n_public].tolist())  # the least similar chunks
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    q /= np.linalg.norm(q)
+    chunks = [
+        {"chunk_id": f"c{i}", "doc_id": f"d{i}", "access": "public" if i in public else "internal"}
+        for i in range(n)
+    ]
+    return chunks, vecs, q, public
+
+
+def _reference(vecs, q, eligible, k):
+    scores = vecs @ q[0]
+    order = sorted(eligible, key=lambda i: (-scores[i], i))
+    return [f"c{i}" for i in order[:k]]
+
+
+@pytest.mark.parametrize("kind", ["stored-vectors", "no-vectors", "vector-index-hnsw"])
+def test_filtered_dense_search_returns_k_hits_when_k_are_eligible(kind):
+    from labkit.chunk import ChunkConfig
+    from labkit.index import IndexConfig, VectorIndex
+
+    chunks, vecs, q, public = _rare_public_corpus()
+    if kind == "vector-index-hnsw":
+        index = VectorIndex(chunks, vecs, "fake", ChunkConfig(), IndexConfig("hnsw"), {})
+    else:
+        index = TinyIndex(vecs, chunks)
+        if kind == "stored-vectors":
+            index.vectors = vecs
+    dense = DenseRetriever(index, embedder=None)
+    # the old behaviour: the top 5 x 4 neighbours hold no public chunk at all
+    _, pos = index.search(q, 20)
+    assert not public & set(pos[0].tolist())
+    for k in (1, 5, 12, 20):
+        hits = dense.search_vectors(q, k=k, filters={"access": "public"})[0]
+        assert len(hits) == min(k, len(public))
+        assert all(h["access"] == "public" for h in hits)
+        assert [h["rank"] for h in hits] == list(range(1, len(hits) + 1))
+        assert [h["chunk_id"] for h in hits] == _reference(vecs, q, public, k)
+
+
+def test_filtered_dense_scores_match_unfiltered_scores():
+    chunks, vecs, q, public = _rare_public_corpus()
+    index = TinyIndex(vecs, chunks)
+    index.vectors = vecs
+    dense = DenseRetriever(index, embedder=None)
+    every = {h["chunk_id"]: h["score"] for h in dense.search_vectors(q, k=300)[0]}
+    for h in dense.search_vectors(q, k=5, filters={"access": "public"})[0]:
+        assert h["score"] == pytest.approx(every[h["chunk_id"]], abs=1e-5)
+
+
+class WindowEmbedder:
+    """Stand-in SentenceTransformer: a word = a word piece, window of 8 (with [CLS]/[SEP])."""
+
+    max_seq_length = 8
+
+    def tokenizer(self, texts, **kw):
+        return {"input_ids": [[0] * (len(t.split()) + 2) for t in texts]}
+
+    def get_sentence_embedding_dimension(self):
+        return 6
+
+    def encode(self, texts, **kw):
+        import torch
+
+        return torch.ones(len(texts), 6)
+
+
+def test_queries_longer_than_the_window_warn_once_with_the_count():
+    import warnings
+
+    chunks = make_chunks()
+    index = TinyIndex(KeywordEmbedder().embed([c["text"] for c in chunks]), chunks)
+    dense = DenseRetriever(index, WindowEmbedder())
+    long_q = " ".join(["refund"] * 7)  # 9 word pieces with [CLS]/[SEP] > 8
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        dense.search_many([long_q, "refund", long_q + " now"], k=1)
+        dense.search_many(["refund policy"], k=1)  # 4 word pieces: no warning
+    msgs = [str(w.message) for w in seen if "window" in str(w.message)]
+    assert len(msgs) == 1  # one warning per call, with the count
+    assert "2 of 3 queries are longer than the embedder's window of 8" in msgs[0]
+
+
+@pytest.mark.slow
+def test_minilm_window_warning_on_a_real_long_query(embedder):
+    chunks = make_chunks()
+    from labkit.embed import embed_texts
+
+    index = TinyIndex(
+        embed_texts(embedder, [c["text"] for c in chunks], show_progress=False), chunks
+    )
+    dense = DenseRetriever(index, embedder)
+    long_q = "How do refunds work for annual plans? " * 60  # ~540 word pieces
+    with pytest.warns(UserWarning, match=f"1 of 1 queries .* window of {embedder.max_seq_length}"):
+        dense.search(long_q, k=1)
