@@ -192,7 +192,8 @@ def promotion_decision(
 
     candidate / baseline / base: ``{"correct": [bool, ...], "perplexity": float,
     "general_qa": float}`` measured on the SAME held-out items (optional ``"ids"`` lists are
-    checked to match). ``base`` is the untuned base model.
+    checked to match; ids on one side only are refused, since the check could not run).
+    ``base`` is the untuned base model.
 
     - With a baseline: promote iff McNemar p < alpha AND delta > min_improvement AND forgetting
       is within thresholds. Forgetting is measured against ``base`` when given (so small losses
@@ -212,7 +213,15 @@ def promotion_decision(
         for who, d in (("candidate", candidate), (paired_name, paired)):
             if "correct" not in d:
                 raise ValueError(f"{who} needs 'correct' (per-item correctness)")
-        if "ids" in candidate and "ids" in paired and list(candidate["ids"]) != list(paired["ids"]):
+        has_ids = {who: "ids" in d for who, d in (("candidate", candidate), (paired_name, paired))}
+        if len(set(has_ids.values())) > 1:
+            only = next(who for who, has in has_ids.items() if has)
+            other = next(who for who, has in has_ids.items() if not has)
+            raise ValueError(
+                f"only the {only} has 'ids', so the gate cannot check that both were scored on "
+                f"the same items; give the {other} its 'ids' too (or drop them from both)"
+            )
+        if "ids" in candidate and list(candidate["ids"]) != list(paired["ids"]):
             raise ValueError(
                 f"items must be aligned: candidate and {paired_name} were scored on different item ids"
             )

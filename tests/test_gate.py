@@ -177,3 +177,18 @@ def test_gate_refuses_misaligned_or_malformed_input():
         promotion_decision({"correct": CAND, "general_qa": 0.8}, model(BASE, 10.0, 0.8))
     with pytest.raises(ValueError, match="general_qa"):
         promotion_decision(model(CAND, 10.0, 80), model(BASE, 10.0, 0.8))  # percent, not share
+
+
+@pytest.mark.parametrize("side", ["candidate", "baseline"])
+def test_gate_refuses_ids_on_one_side_only(side):
+    """The id check used to be skipped (and the candidate promoted) when one side had no ids."""
+    ids = [f"q{i}" for i in range(100)]
+    cand = model(CAND, 10.0, 0.8, ids if side == "candidate" else None)
+    base = model(BASE, 10.0, 0.8, ids if side == "baseline" else None)
+    assert promotion_decision(model(CAND, 10.0, 0.8), model(BASE, 10.0, 0.8))["promote"]
+    other = "baseline" if side == "candidate" else "candidate"
+    with pytest.raises(ValueError, match=f"only the {side} has 'ids'.*give the {other}"):
+        promotion_decision(cand, base)
+    # first adapter: the same check against the base model's numbers
+    with pytest.raises(ValueError, match="only the .* has 'ids'"):
+        promotion_decision(cand, None, base=base)
