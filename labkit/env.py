@@ -27,11 +27,31 @@ def cache_dir(*parts: str) -> Path:
     """Folder for derived artefacts (converted models, indexes, adapters), created on demand.
 
     ``LABKIT_CACHE`` overrides the default ``<repo>/.labkit_cache``. Nothing in it is
-    committed; deleting it only costs recomputation.
+    committed; deleting it only costs recomputation. A ``LABKIT_CACHE`` that is a file (or
+    lies under one) or cannot be created raises :class:`NotADirectoryError` / ``OSError``
+    naming the value and the fix.
     """
-    base = Path(os.environ.get("LABKIT_CACHE", ROOT / ".labkit_cache"))
+    value = os.environ.get("LABKIT_CACHE", "")
+    base = Path(value).expanduser() if value.strip() else ROOT / ".labkit_cache"
     path = base.joinpath(*parts)
-    path.mkdir(parents=True, exist_ok=True)
+    fix = (
+        f"Fix: export LABKIT_CACHE=/path/to/a/folder, or `unset LABKIT_CACHE` for {ROOT / '.labkit_cache'}"
+        if value.strip()
+        else "Fix: remove or rename that file, or export LABKIT_CACHE=/path/to/a/folder"
+    )
+    where = f"LABKIT_CACHE={value!r}" if value.strip() else "the default cache"
+    blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise NotADirectoryError(
+            f"{where}: {blocker} is a file, not a folder, so the cache folder {path} cannot be "
+            f"created. {fix}."
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OSError(
+            f"{where}: cannot create the cache folder {path} ({e.strerror}). {fix}."
+        ) from e
     return path
 
 
@@ -76,8 +96,19 @@ def default_threads() -> int:
     idle, 2 threads decode ~1.7x faster than 1; with another busy process 2 threads ran 2.5x
     *slower* than 1, so set ``LABKIT_THREADS=1`` when sharing the machine.
     """
-    if os.environ.get("LABKIT_THREADS"):
-        return max(1, int(os.environ["LABKIT_THREADS"]))
+    value = os.environ.get("LABKIT_THREADS", "").strip()
+    if value:
+        try:
+            n = int(value)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise ValueError(
+                f"LABKIT_THREADS={os.environ['LABKIT_THREADS']!r} is not a whole number >= 1. "
+                "Fix: export LABKIT_THREADS=1 (or 2, ...), or `unset LABKIT_THREADS` for the "
+                "default (2, or fewer cores)."
+            )
+        return n
     return max(1, min(2, os.cpu_count() or 1))
 
 

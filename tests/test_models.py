@@ -108,3 +108,68 @@ def test_greedy_answer_nonempty_and_deterministic(generator):
     assert a["text"].strip() and a["text"] == b["text"]
     assert "paris" in a["text"].lower()
     assert tok.padding_side == "left" and tok.pad_token is not None and not model.training
+
+
+# --- issue 12 section 3: broken model files and bad settings name the path/value and the fix
+
+
+def _tiny_model_folder(folder):
+    """config.json + a small but complete safetensors file (not a usable model: a file check)."""
+    from safetensors.torch import save_file
+
+    folder.mkdir(parents=True)
+    (folder / "config.json").write_text('{"model_type": "llama"}')
+    save_file({"w": torch.zeros(64, 64)}, str(folder / "model.safetensors"))
+    return folder
+
+
+def test_truncated_cached_model_file_names_path_and_fix(profile, monkeypatch, tmp_path):
+    monkeypatch.delenv("LABKIT_GENERATOR", raising=False)
+    monkeypatch.setenv("LABKIT_CACHE", str(tmp_path))
+    folder = _tiny_model_folder(tmp_path / "models" / models.GENERATOR_CPU)
+    res = resolve_model("generator", profile)
+    assert res.source == "cache"
+    models.check_model_files(res)  # complete: passes
+    weights = folder / "model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:5000])  # a copy cut short
+    with pytest.raises(models.ModelFileError) as e:
+        models.load_generator("none", profile)  # fails in the check, before transformers
+    msg = str(e.value)
+    assert str(weights) in msg and "truncated or corrupt" in msg and f"rm -rf '{folder}'" in msg
+
+
+def test_corrupt_config_of_an_env_override_names_path_and_fix(profile, monkeypatch, tmp_path):
+    folder = _tiny_model_folder(tmp_path / "my-embedder")
+    (folder / "config.json").write_text('{"model_type": "be')
+    monkeypatch.setenv("LABKIT_EMBEDDER", str(folder))
+    with pytest.raises(models.ModelFileError) as e:
+        models.load_embedder(profile)
+    msg = str(e.value)
+    assert str(folder / "config.json") in msg and "LABKIT_EMBEDDER" in msg
+
+
+@pytest.mark.parametrize("value", ["two", "0", "-1", "1.5"])
+def test_bad_labkit_threads_names_value_and_fix(monkeypatch, value):
+    from labkit.env import default_threads, setup
+
+    monkeypatch.setenv("LABKIT_THREADS", value)
+    with pytest.raises(ValueError, match=f"LABKIT_THREADS='{value}' is not a whole number.*Fix"):
+        default_threads()
+    with pytest.raises(ValueError, match="LABKIT_THREADS"):
+        setup(check_hub=False)
+    monkeypatch.setenv("LABKIT_THREADS", " 3 ")
+    assert default_threads() == 3
+
+
+def test_labkit_cache_pointing_at_a_file_names_value_and_fix(monkeypatch, tmp_path):
+    from labkit.env import cache_dir
+
+    file = tmp_path / "cache.txt"
+    file.write_text("not a folder")
+    monkeypatch.setenv("LABKIT_CACHE", str(file))
+    with pytest.raises(NotADirectoryError) as e:
+        cache_dir("models")
+    msg = str(e.value)
+    assert f"LABKIT_CACHE='{file}'" in msg and "is a file" in msg and "unset LABKIT_CACHE" in msg
+    monkeypatch.setenv("LABKIT_CACHE", str(tmp_path / "fine"))
+    assert cache_dir("models").is_dir()
