@@ -9,6 +9,7 @@ between processes (index saves, the evidence store, the adapter registry).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -78,10 +79,15 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     ...     (tmp / "vectors.npy").write_bytes(...)
 
     If the block raises, the old folder is untouched and the temporary one removed.
-    The swap is two renames (old -> backup, new -> path); the backup is deleted after.
+    The swap is two renames (old -> backup, new -> path); the backup is deleted after. Two
+    writers racing for one ``path`` both finish (the last swap wins; no crash), and leftovers
+    of killed writes (``.tmp-<name>-*``, ``.old-<name>-*``) older than 10 minutes are removed.
+    Readers may find ``path`` missing for the instant between the renames: for a folder that is
+    read while it is rewritten, use a pointer file instead (as ``labkit.index`` does).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_orphans(path.parent, (f".tmp-{path.name}-", f".old-{path.name}-"), older_than_s=600)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.name}-", dir=path.parent))
     tmp.chmod(0o755)  # mkdtemp makes 0700; the finished folder gets ordinary permissions
     try:
@@ -89,14 +95,23 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    backup = None
-    if path.exists():
-        backup = path.with_name(f".old-{path.name}-{os.getpid()}")
-        shutil.rmtree(backup, ignore_errors=True)
-        os.replace(path, backup)
-    os.replace(tmp, path)
-    if backup is not None:
-        shutil.rmtree(backup, ignore_errors=True)
+    for _ in range(20):  # retried only when another writer swaps in between our two renames
+        backup = path.with_name(f".old-{path.name}-{os.getpid()}-{os.urandom(4).hex()}")
+        try:
+            if path.exists():
+                os.replace(path, backup)
+            os.replace(tmp, path)
+            break
+        except FileNotFoundError:  # the other writer moved ``path`` first
+            continue
+        except OSError as e:  # ``path`` reappeared (ENOTEMPTY/EEXIST): swap again
+            if not path.exists() or e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+        finally:
+            shutil.rmtree(backup, ignore_errors=True)
+    else:  # pragma: no cover - 20 lost races in a row
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OSError(f"could not swap {path} into place: other writers kept replacing it")
 
 
 @contextmanager

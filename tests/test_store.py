@@ -27,3 +27,44 @@ def test_atomic_dir_gets_ordinary_permissions_not_mkdtemp_0700(tmp_path):
     finally:
         os.umask(umask)
     assert (tmp_path / "index").stat().st_mode & 0o777 == 0o755
+
+
+def test_racing_writers_of_one_folder_all_finish_whole(tmp_path):
+    import threading
+
+    target, errors = tmp_path / "model", []
+
+    def write(w):
+        try:
+            for i in range(30):
+                with atomic_dir(target) as tmp:
+                    for name in ("a", "b"):
+                        (tmp / name).write_text(f"{w}-{i}")
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert (target / "a").read_text() == (target / "b").read_text()  # one writer's folder, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["model"]
+
+
+def test_leftovers_of_killed_writes_are_removed_when_old(tmp_path):
+    import time
+
+    old, young = tmp_path / ".tmp-model-old", tmp_path / ".old-model-young"
+    old.mkdir(), young.mkdir()
+    os.utime(old, (time.time() - 3600,) * 2)
+    (tmp_path / ".tmp-other-x").mkdir()  # another target's: not ours to remove
+    os.utime(tmp_path / ".tmp-other-x", (time.time() - 3600,) * 2)
+    with atomic_dir(tmp_path / "model") as tmp:
+        (tmp / "a").write_text("1")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".old-model-young",
+        ".tmp-other-x",
+        "model",
+    ]
