@@ -197,6 +197,147 @@ def test_malformed_line_names_file_and_line(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------
+# Harder question classes (issue 10 §2; datasets/questions_hard.py, DATASHEET "Harder questions")
+# --------------------------------------------------------------------------------------------
+
+HARD_TYPES = ("customer", "hard_paraphrase", "cross_article")
+OLD_TYPES = ("single", "paraphrase", "multi", "unanswerable")
+# sha256 of the 358 question lines committed before the harder classes were appended
+OLD_QUESTIONS_SHA256 = "9df86fd4802205c5243825d22b43dec50d113e4cdb611f964574fc65fb2148ce"
+_STOP = set(
+    "a an the and or of for to in on at by with from into over per vs your you i we my our us "
+    "it its is are be do does can how many much what which when where who why that this there "
+    "after before than s".split()
+)
+
+
+def _content(text: str) -> set[str]:
+    """Content words: lowercase tokens minus a small stoplist, a plural 's' stripped."""
+    out = set()
+    for w in re.findall(r"[a-z0-9]+", text.lower()):
+        if w in _STOP:
+            continue
+        w = w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+        if w not in _STOP:
+            out.add(w)
+    return out
+
+
+def _banned(fact: dict, title: str) -> set[str]:
+    """Words a hard paraphrase may not use: the gold title's and the fact's key nouns'."""
+    return _content(title) | _content(fact["subject"]) | _content(fact["attribute"])
+
+
+def _hard(data, kind=None):
+    return [q for q in data["questions"] if q["type"] in ((kind,) if kind else HARD_TYPES)]
+
+
+def test_hard_classes_counts_per_split(data):
+    for kind in HARD_TYPES:
+        split = Counter(q["split"] for q in _hard(data, kind))
+        assert split["test"] >= 50 and split["dev"] >= 25, (kind, split)
+    assert sum(q["split"] == "test" for q in _hard(data)) >= 150
+
+
+def test_older_questions_unchanged_and_first(data):
+    import hashlib
+
+    lines = (DATA_DIR / "questions" / "questions.jsonl").read_text(encoding="utf-8")
+    lines = lines.splitlines(keepends=True)
+    kinds = [q["type"] for q in data["questions"]]
+    n_old = sum(k in OLD_TYPES for k in kinds)
+    assert all(k in OLD_TYPES for k in kinds[:n_old]), "harder rows must come after the old ones"
+    assert hashlib.sha256("".join(lines[:n_old]).encode()).hexdigest() == OLD_QUESTIONS_SHA256
+
+
+def test_hard_classes_schema(data):
+    facts = {f["id"]: f for f in data["facts1"]}
+    old = next(q for q in data["questions"] if q["type"] == "single")
+    seen = {_norm(q["question"]) for q in data["questions"] if q["type"] in OLD_TYPES}
+    for kind in HARD_TYPES:
+        rows = _hard(data, kind)
+        prefix = "q-" + kind.replace("_", "-") + "-"
+        assert [q["id"] for q in rows] == [f"{prefix}{i:03d}" for i in range(1, len(rows) + 1)]
+        for q in rows:
+            assert set(q) == set(old), q["id"]
+            fs = [facts[fid] for fid in q["fact_ids"]]
+            assert len(fs) == (2 if kind == "cross_article" else 1), q["id"]
+            assert q["gold_ids"] == list(dict.fromkeys(f["article_id"] for f in fs)), q["id"]
+            assert q["must_contain"] == [m for f in fs for m in f["must_contain"]], q["id"]
+            assert q["answer"] == " ".join(f["sentence"] for f in fs), q["id"]
+            assert "?" in q["question"] and _norm(q["question"]) not in seen, q["id"]
+            seen.add(_norm(q["question"]))
+
+
+def test_hard_must_contain_in_each_facts_gold_article(data):
+    bodies = {a["id"]: a["body"] for a in data["v1"]}
+    facts = {f["id"]: f for f in data["facts1"]}
+    for q in _hard(data):
+        for fid in q["fact_ids"]:
+            f = facts[fid]
+            for m in f["must_contain"]:
+                assert _occurs(m, bodies[f["article_id"]]), (q["id"], fid, m)
+
+
+def test_cross_article_rows_need_two_articles(data):
+    rows = _hard(data, "cross_article")
+    for q in rows:
+        assert len(q["gold_ids"]) == 2 and q["gold_ids"][0] != q["gold_ids"][1], q["id"]
+        assert len(q["fact_ids"]) == 2 and len(q["must_contain"]) >= 2, q["id"]
+    pairs = [frozenset(q["fact_ids"]) for q in rows]
+    assert len(set(pairs)) == len(pairs)  # no pair asked twice
+
+
+def test_hard_paraphrase_avoids_title_and_key_nouns(data):
+    facts = {f["id"]: f for f in data["facts1"]}
+    titles = {a["id"]: a["title"] for a in data["v1"]}
+    rows = _hard(data, "hard_paraphrase")
+    assert rows
+    for q in rows:
+        f = facts[q["fact_ids"][0]]
+        hits = _banned(f, titles[f["article_id"]]) & _content(q["question"])
+        assert not hits, (q["id"], sorted(hits), q["question"])
+    # the check catches the failing case the issue names: a paraphrase keeping the subject
+    f = facts["f-billing-001-1"]
+    leaky = "How long do I have to get a refund on my annual subscription?"
+    assert _banned(f, titles[f["article_id"]]) & _content(leaky) == {
+        "refund",
+        "annual",
+        "subscription",
+    }
+
+
+def test_customer_questions_are_first_person_situations(data):
+    first_person = re.compile(r"\b(I|I'm|I've|I'd|we|we're|we've|we'd|our|my|me|us)\b", re.I)
+    rows = _hard(data, "customer")
+    for q in rows:
+        assert first_person.search(q["question"]), q["id"]
+    # a situation and a question: most rows have two or more sentences
+    multi = sum(len(re.findall(r"[.?!:](?:\s|$)", q["question"])) >= 2 for q in rows)
+    assert multi >= 0.8 * len(rows), multi
+
+
+def test_hard_classes_access_mix_matches_older_test_questions(data):
+    access = {a["id"]: a["access"] for a in data["v1"]}
+
+    def shares(qs):
+        c = Counter(access[g] for q in qs for g in q["gold_ids"])
+        return {k: c[k] / sum(c.values()) for k in ("public", "customer", "internal")}
+
+    old = shares([q for q in data["questions"] if q["type"] in OLD_TYPES and q["split"] == "test"])
+    for kind in HARD_TYPES:
+        new = shares(_hard(data, kind))
+        for k in old:
+            assert abs(new[k] - old[k]) <= 0.06, (kind, k, new[k], old[k])
+
+
+def test_hard_questions_deterministic(build):
+    w = build.build_world()
+    a, b = build.build_questions(w), build.build_questions(build.build_world())
+    assert a == b and [q for q in a if q["type"] in HARD_TYPES]
+
+
+# --------------------------------------------------------------------------------------------
 # Fine-tuning data: tickets / behaviour, fact QA, general (contract: docs/design-finetune.md)
 # --------------------------------------------------------------------------------------------
 
