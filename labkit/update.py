@@ -9,7 +9,9 @@ new value). Three ways to bring an assistant up to date, measured side by side:
 - retraining on the v2 facts (:func:`labkit.course.facts_adapter`, minutes).
 
 :func:`freshness` sorts each answer into ``fresh`` (states the v2 value), ``stale`` (still the
-v1 value) or ``wrong`` (neither).
+v1 value) or ``wrong`` (neither); :func:`freshness_rates` gives each share with its 95% Wilson
+interval and denominator, and :func:`freshness_flags` the per-answer outcomes a paired test
+(before vs after the update) compares.
 """
 
 from __future__ import annotations
@@ -20,8 +22,17 @@ from collections.abc import Sequence
 
 from .data import load_changes  # re-exported: the change list belongs with the data
 from .generate import answer_contains
+from .stats import rate
 
-__all__ = ["OUTCOMES", "load_changes", "update_index", "freshness", "freshness_counts"]
+__all__ = [
+    "OUTCOMES",
+    "load_changes",
+    "update_index",
+    "freshness",
+    "freshness_counts",
+    "freshness_flags",
+    "freshness_rates",
+]
 
 OUTCOMES = ("fresh", "stale", "wrong")
 
@@ -61,3 +72,21 @@ def freshness_counts(texts: Sequence[str], changes: Sequence[dict]) -> dict[str,
         raise ValueError("no changes to score")
     c = Counter(freshness(t, ch) for t, ch in zip(texts, changes, strict=True))
     return {o: c[o] / len(changes) for o in OUTCOMES}
+
+
+def freshness_flags(texts: Sequence[str], changes: Sequence[dict]) -> dict[str, list[bool]]:
+    """Per answer, whether it is fresh / stale / wrong: {outcome: [bool per answer]}, aligned
+    with ``changes``, so two systems asked the same questions can be compared pairwise
+    (``labkit.stats.compare_paired(after["fresh"], before["fresh"])``)."""
+    if len(texts) != len(changes):
+        raise ValueError(f"{len(texts)} answers but {len(changes)} changes")
+    if not changes:
+        raise ValueError("no changes to score")
+    got = [freshness(t, ch) for t, ch in zip(texts, changes, strict=True)]
+    return {o: [g == o for g in got] for o in OUTCOMES}
+
+
+def freshness_rates(texts: Sequence[str], changes: Sequence[dict]) -> dict[str, dict]:
+    """Each outcome's share as a :func:`labkit.stats.rate` dict (rate, 95% Wilson lo/hi, k, n;
+    n = ``len(changes)``, "not measured" below ``labkit.stats.MIN_N`` answers)."""
+    return {o: rate(flags) for o, flags in freshness_flags(texts, changes).items()}

@@ -35,6 +35,25 @@ def test_freshness_counts_are_shares():
         update.freshness_counts(["$14.20"], [CHANGE] * 2)
 
 
+def test_freshness_flags_and_rates_keep_the_denominator():
+    texts = ["$14.20"] * 3 + ["$11.60"] * 2 + ["no idea"] * 7  # 12 answers
+    flags = update.freshness_flags(texts, [CHANGE] * 12)
+    assert flags["fresh"] == [True] * 3 + [False] * 9
+    assert flags["stale"] == [False] * 3 + [True] * 2 + [False] * 7
+    rates = update.freshness_rates(texts, [CHANGE] * 12)
+    assert (rates["fresh"]["k"], rates["fresh"]["n"]) == (3, 12)
+    assert rates["wrong"]["k"] == 7 and rates["stale"]["rate"] == pytest.approx(2 / 12)
+    # Wilson interval: strictly inside (0, 1) and around the share, even for 0/12
+    assert 0 < rates["fresh"]["lo"] < 0.25 < rates["fresh"]["hi"] < 1
+    zero = update.freshness_rates(["no"] * 12, [CHANGE] * 12)["fresh"]
+    assert zero["rate"] == 0 and zero["lo"] == 0 and zero["hi"] > 0.2
+    # too few answers: not measured rather than a share of 1.0
+    few = update.freshness_rates(["$14.20"] * 3, [CHANGE] * 3)["fresh"]
+    assert not few["measured"] and few["k"] == 3
+    with pytest.raises(ValueError):
+        update.freshness_flags(["$14.20"], [CHANGE] * 2)
+
+
 def test_course_changes_match_the_v2_snapshot():
     changes = update.load_changes()
     v1 = {f["id"]: f for f in data.load_facts("v1")}
