@@ -414,7 +414,10 @@ def cmd_calibrate(args) -> int:
             f'"{args.label_field}": false)'
         )
     if min(len(ans), len(una)) < 10:
-        _err(f"warning: {len(ans)}/{len(una)} questions: under 10 of a kind, the gate is noisy")
+        _err(
+            f"warning: {len(ans)} answerable and {len(una)} unanswerable questions; with fewer "
+            "than 10 of a kind the threshold is noisy: label more questions"
+        )
     ws = Workspace(args.dir, _embedder())
     gate = calibrate_gate(ws.top_cosines(ans), ws.top_cosines(una))
     gate |= {
