@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
+from collections.abc import Sequence
 from pathlib import Path
 
 from .env import ROOT, cache_dir
@@ -88,13 +89,19 @@ def _read(path: Path) -> dict:
     return data
 
 
-def record(values: dict[str, float], source: str) -> dict:
+def record(values: dict[str, float], source: str, not_measured: Sequence[str] = ()) -> dict:
     """Store measured ``values`` (key -> number) under ``source``; returns the whole store.
 
     Unknown keys, non-numbers (``True``, ``"0.5"``) and non-finite numbers are refused, all
     before anything is written (a typo would otherwise never be read; ``True`` would read 1.0).
+    ``not_measured``: keys this run could not measure (e.g. tone over fewer than 10 valid
+    replies); they are stored as ``{"value": None}`` so that an older measurement of the same
+    key, in the cache or the snapshot, is no longer quoted (readers treat None as not measured).
     """
-    unknown = sorted(set(values) - set(KEYS))
+    both = sorted(set(values) & set(not_measured))
+    if both:
+        raise ValueError(f"keys both measured and not measured: {both}")
+    unknown = sorted((set(values) | set(not_measured)) - set(KEYS))
     if unknown:
         raise KeyError(
             f"unknown evidence keys {unknown}; known keys are listed in labkit.evidence.KEYS"
@@ -109,6 +116,7 @@ def record(values: dict[str, float], source: str) -> dict:
         if not math.isfinite(float(v)):
             raise ValueError(f"evidence {key!r} must be a finite number, got {v!r}")
         clean[key] = {"value": round(float(v), 6), "source": source}
+    clean |= {key: {"value": None, "source": source} for key in not_measured}
     with file_lock(cache_path().with_name(".evidence.lock")):
         store = _read(cache_path())
         store.update(clean)
@@ -124,11 +132,13 @@ def load(use_snapshot: bool = True) -> dict[str, dict]:
 
 
 def value(key: str, default: float | None = None, evidence: dict | None = None) -> float | None:
-    """One measured number, or ``default`` when nobody has measured it yet."""
+    """One measured number, or ``default`` when nobody has measured it yet (or the last run
+    could not measure it: recorded as not measured)."""
     if key not in KEYS:
         raise KeyError(f"unknown evidence key {key!r}")
     ev = load() if evidence is None else evidence
-    return ev[key]["value"] if key in ev else default
+    found = ev[key]["value"] if key in ev else None
+    return default if found is None else found
 
 
 def write_snapshot() -> Path:

@@ -1,6 +1,7 @@
 """Evidence store (labkit.evidence): only real numbers are recorded, and concurrent recorders
 never lose each other's values (the read-modify-write holds a file lock)."""
 
+import json
 import threading
 
 import numpy as np
@@ -64,3 +65,20 @@ def test_concurrent_recorders_lose_nothing():
         t.join()
     assert errors == []
     assert set(evidence.load(use_snapshot=False)) == set(keys)
+
+
+def test_not_measured_replaces_an_older_value(tmp_path, monkeypatch):
+    monkeypatch.setenv("LABKIT_CACHE", str(tmp_path))
+    monkeypatch.setattr(evidence, "snapshot_path", lambda: tmp_path / "snapshot.json")
+    (tmp_path / "snapshot.json").write_text(
+        json.dumps({"rag.tone_adherence": {"value": 1.0, "source": "old run, 1 valid reply"}})
+    )
+    assert evidence.value("rag.tone_adherence") == 1.0
+    evidence.record({"rag.json_validity": 0.03}, source="nb06", not_measured=["rag.tone_adherence"])
+    ev = evidence.load()
+    assert ev["rag.tone_adherence"] == {"value": None, "source": "nb06"}
+    assert evidence.value("rag.tone_adherence", default=-1.0) == -1.0
+    with pytest.raises(ValueError, match="both"):
+        evidence.record({"rag.json_validity": 0.1}, "x", not_measured=["rag.json_validity"])
+    with pytest.raises(KeyError):
+        evidence.record({}, "x", not_measured=["rag.tone"])
