@@ -258,3 +258,131 @@ def compare_retrievers(
         "p_bootstrap": bs["p_value"],
         "verdict_mean": verdict_mean,
     }
+
+
+# --- intervals and paired tests for retrieval (notebooks 01 and 02) ---------------------------
+
+__all__ += ["metric_interval", "retrieval_by_class", "compare_retrievers"]
+
+
+def metric_interval(values: Sequence[float], n_boot: int = 2000, seed: int = 0) -> dict:
+    """Mean of per-question values with a 95% interval, and which interval it is.
+
+    Every value 0 or 1 (recall@k with one gold article: a hit rate) -> Wilson interval on
+    hits/n, ``ci="wilson"``. Otherwise (MRR, nDCG, recall@k counting half of a two-article
+    question) -> percentile bootstrap of the mean over questions, ``ci="bootstrap"``.
+    Returns {mean, lo, hi, n, hits (None for bootstrap), ci}, with lo <= mean <= hi exactly (so
+    error bars are never negative); NaNs when there are no values.
+    """
+    import numpy as np
+
+    from .stats import wilson_interval
+
+    v = np.asarray(list(values), dtype=float)  # (n,)
+    n = len(v)
+    if n == 0:
+        nan = float("nan")
+        return {"mean": nan, "lo": nan, "hi": nan, "n": 0, "hits": None, "ci": "none"}
+    if np.isin(v, (0.0, 1.0)).all():
+        hits = int(v.sum())
+        lo, hi = wilson_interval(hits, n)
+        lo, hi = min(lo, hits / n), max(hi, hits / n)  # float rounding at 0/n and n/n
+        return {"mean": hits / n, "lo": lo, "hi": hi, "n": n, "hits": hits, "ci": "wilson"}
+    idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))  # (n_boot, n)
+    lo, hi = np.quantile(v[idx].mean(axis=1), [0.025, 0.975])
+    mean = float(v.mean())
+    return {
+        "mean": mean,
+        "lo": min(float(lo), mean),
+        "hi": max(float(hi), mean),
+        "n": n,
+        "hits": None,
+        "ci": "bootstrap",
+    }
+
+
+def retrieval_by_class(
+    retrievers: Mapping[str, object],
+    questions: Sequence[dict],
+    ks=(1, 5, 10),
+    metrics: Sequence[str] | None = None,
+    depth: int = 40,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> list[dict]:
+    """Every retrieval metric per question class (``q["type"]``) and over "all", with intervals.
+
+    Only answerable questions count (no metric is defined without a gold article). One row per
+    (retriever, class, metric): {retriever, class, metric, mean, lo, hi, n, hits, ci, text}, with
+    ``text`` e.g. "0.931 [0.881, 0.962]"; intervals as in :func:`metric_interval`.
+    ``metrics`` defaults to recall@k for each k, mrr@10 and ndcg@10.
+    """
+    answerable = [q for q in questions if q["gold_ids"]]
+    if not answerable:
+        raise ValueError("no answerable questions: nothing to score")
+    metrics = list(metrics or [f"recall@{k}" for k in ks] + ["mrr@10", "ndcg@10"])
+    classes = {"all": answerable}
+    for q in answerable:
+        classes.setdefault(q["type"], []).append(q)
+    rows = []
+    for name, r in retrievers.items():
+        per_q = retrieval_scores(r, answerable, ks=ks, depth=depth)
+        for cls, qs in classes.items():
+            for m in metrics:
+                iv = metric_interval([per_q[q["id"]][m] for q in qs], n_boot=n_boot, seed=seed)
+                text = f"{iv['mean']:.3f} [{iv['lo']:.3f}, {iv['hi']:.3f}]"
+                rows.append({"retriever": name, "class": cls, "metric": m, **iv, "text": text})
+    return rows
+
+
+def compare_retrievers(
+    candidate: Mapping[str, dict],
+    baseline: Mapping[str, dict],
+    hit_metric: str = "recall@5",
+    mean_metric: str = "ndcg@10",
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> dict:
+    """Paired tests of two retrievers on the same questions (per-question rows of
+    :func:`retrieval_scores`, keyed by question id).
+
+    - ``hit_metric``: exact McNemar on hits, a hit being the metric equal to 1 (every gold
+      article in the top k); b = candidate hits where the baseline misses, c = the reverse.
+    - ``mean_metric``: paired bootstrap of the mean difference (candidate - baseline).
+    ``verdict_*`` is "better"/"worse" only when p < 0.05, else "not significant": the words the
+    prose may use. Returns plain numbers, p-values included.
+    """
+    from .stats import bootstrap_difference, compare_paired
+
+    if set(candidate) != set(baseline) or not candidate:
+        raise ValueError("need per-question scores for the same, non-empty set of questions")
+    qids = sorted(candidate)
+    m = compare_paired(
+        [candidate[q][hit_metric] == 1.0 for q in qids],
+        [baseline[q][hit_metric] == 1.0 for q in qids],
+    )
+    bs = bootstrap_difference(
+        lambda xs: sum(xs) / len(xs),
+        [candidate[q][mean_metric] for q in qids],
+        [baseline[q][mean_metric] for q in qids],
+        n_boot=n_boot,
+        seed=seed,
+    )
+    if bs["p_value"] < 0.05:
+        verdict_mean = "better" if bs["difference"] > 0 else "worse"
+    else:
+        verdict_mean = "not significant"
+    return {
+        "n": len(qids),
+        "hit_metric": hit_metric,
+        "b": m["b"],
+        "c": m["c"],
+        "p_mcnemar": m["p_value"],
+        "verdict_hits": m["verdict"],
+        "mean_metric": mean_metric,
+        "mean_diff": bs["difference"],
+        "ci_low": bs["ci_low"],
+        "ci_high": bs["ci_high"],
+        "p_bootstrap": bs["p_value"],
+        "verdict_mean": verdict_mean,
+    }

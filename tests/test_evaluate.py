@@ -174,3 +174,89 @@ def test_compare_retrievers_half_recall_is_not_a_hit():
 def test_compare_retrievers_needs_the_same_questions():
     with pytest.raises(ValueError, match="same"):
         compare_retrievers(_rows([1.0], [1.0]), _rows([1.0, 0.0], [1.0, 0.0]))
+
+
+# --- retrieval intervals and paired tests (notebooks 01 and 02) -----------------------------
+
+from labkit.evaluate import compare_retrievers, metric_interval, retrieval_by_class  # noqa: E402
+from labkit.stats import wilson_interval  # noqa: E402
+
+
+class _Ranked:
+    """A fake retriever: each question text names its ranked doc ids, comma-separated."""
+
+    def search_many(self, queries, k, filters=None):
+        return [[{"doc_id": d} for d in q.split(",")][:k] for q in queries]
+
+
+def _q(qid, ranked, gold, qtype):
+    return {"id": qid, "question": ranked, "type": qtype, "gold_ids": gold, "must_contain": []}
+
+
+def test_metric_interval_is_wilson_for_hits_and_bootstrap_for_means():
+    iv = metric_interval([1.0] * 149 + [0.0] * 11)  # dev recall@5 of dense: 149/160
+    assert iv["ci"] == "wilson" and iv["hits"] == 149 and iv["n"] == 160
+    assert (iv["lo"], iv["hi"]) == wilson_interval(149, 160)
+    assert iv["lo"] < 0.931 < iv["hi"] < 1.0
+    iv = metric_interval([1.0, 0.5, 0.0, 1.0 / 3] * 10)  # MRR-like values
+    assert iv["ci"] == "bootstrap" and iv["hits"] is None
+    assert iv["lo"] < iv["mean"] < iv["hi"]
+    assert iv["mean"] == pytest.approx((1 + 0.5 + 1 / 3) / 4)
+    assert metric_interval([])["n"] == 0
+
+
+def test_metric_interval_contains_its_mean_at_all_and_none():
+    # Wilson's bounds at 6/6 and 0/11 miss 1.0 and 0.0 by float rounding: error bars went negative
+    for values in ([1.0] * 6, [0.0] * 11, [1.0] * 100, [0.5] * 20):
+        iv = metric_interval(values)
+        assert iv["lo"] <= iv["mean"] <= iv["hi"]
+    assert metric_interval([1.0] * 6)["hi"] == 1.0 and metric_interval([0.0] * 11)["lo"] == 0.0
+
+
+def test_retrieval_by_class_splits_classes_and_skips_unanswerable():
+    qs = [_q(f"s{i}", "kb-a,kb-b", ["kb-a"], "single") for i in range(3)]
+    qs += [_q("p1", "kb-x,kb-a", ["kb-a"], "paraphrase")]
+    qs += [_q("m1", "kb-a,kb-x", ["kb-a", "kb-b"], "multi")]  # one of two gold articles
+    qs += [_q("u1", "kb-a", [], "unanswerable")]
+    rows = retrieval_by_class({"fake": _Ranked()}, qs, ks=(1, 5), metrics=["recall@1"])
+    by = {r["class"]: r for r in rows}
+    assert set(by) == {"all", "single", "paraphrase", "multi"}
+    assert by["all"]["n"] == 5  # the unanswerable question is not scored
+    assert by["single"]["mean"] == 1.0 and by["single"]["ci"] == "wilson"
+    assert by["paraphrase"]["mean"] == 0.0 and by["paraphrase"]["hits"] == 0
+    assert by["multi"]["mean"] == 0.5 and by["multi"]["ci"] == "bootstrap"
+    assert by["all"]["mean"] == pytest.approx(3.5 / 5)
+    assert by["single"]["text"].startswith("1.000 [")
+
+
+def test_retrieval_by_class_refuses_no_answerable_questions():
+    with pytest.raises(ValueError, match="no answerable"):
+        retrieval_by_class({"fake": _Ranked()}, [_q("u1", "kb-a", [], "unanswerable")])
+
+
+def _rows(hits, ndcg):
+    return {f"q{i}": {"recall@5": h, "ndcg@10": g} for i, (h, g) in enumerate(zip(hits, ndcg))}
+
+
+def test_compare_retrievers_significant_only_with_enough_disagreement():
+    base = _rows([0.0] * 12 + [1.0] * 8, [0.2] * 12 + [0.9] * 8)
+    cand = _rows([1.0] * 20, [0.9] * 20)  # wins 12 questions, loses none
+    c = compare_retrievers(cand, base)
+    assert (c["b"], c["c"]) == (12, 0) and c["p_mcnemar"] < 0.05
+    assert c["verdict_hits"] == "better" and c["verdict_mean"] == "better"
+    assert c["mean_diff"] == pytest.approx(12 * 0.7 / 20)
+    # 0.931 -> 0.925 on dev was one question: a 1-vs-0 disagreement is no evidence
+    one = _rows([1.0] * 19 + [0.0], [0.9] * 19 + [0.85])
+    c = compare_retrievers(one, _rows([1.0] * 20, [0.9] * 20))
+    assert (c["b"], c["c"]) == (0, 1) and c["p_mcnemar"] == 1.0
+    assert c["verdict_hits"] == "not significant" and c["verdict_mean"] == "not significant"
+
+
+def test_compare_retrievers_half_recall_is_not_a_hit():
+    c = compare_retrievers(_rows([0.5] * 10, [0.5] * 10), _rows([1.0] * 10, [0.5] * 10))
+    assert (c["b"], c["c"]) == (0, 10) and c["verdict_hits"] == "worse"
+
+
+def test_compare_retrievers_needs_the_same_questions():
+    with pytest.raises(ValueError, match="same"):
+        compare_retrievers(_rows([1.0], [1.0]), _rows([1.0, 0.0], [1.0, 0.0]))
