@@ -34,6 +34,7 @@ from .env import Profile, current_profile
 from .store import atomic_dir, atomic_write_json, sha256_text
 
 __all__ = [
+    "AdapterError",
     "QLoRAConfig",
     "load_for_training",
     "add_lora",
@@ -46,6 +47,7 @@ __all__ = [
     "train_adapter",
     "adapter_is_trained",
     "read_adapter_meta",
+    "check_adapter_files",
     "load_adapter",
     "memory_footprints",
     "perplexity",
@@ -56,6 +58,27 @@ META_FILE = "labkit_adapter.json"  # written next to the PEFT files in <out_dir>
 RUN_FILE = (
     "labkit_run.json"  # in <out_dir>/checkpoints: which config + data the checkpoints belong to
 )
+
+
+class AdapterError(ValueError):
+    """A saved adapter is damaged (truncated weights, broken metadata); the message names the
+    file and the fix."""
+
+
+def _check_records(train_records) -> None:
+    """Refuse an empty training set before any model loads (TRL would fail much later with a
+    bare StopIteration)."""
+    if isinstance(train_records, dict | str):
+        raise TypeError(
+            f"train_records must be a list of chat records, got {type(train_records).__name__}"
+        )
+    if len(train_records) == 0:
+        raise ValueError(
+            "train_records is empty: there is nothing to train on. Pass at least one chat "
+            'record {"messages": [..., {"role": "assistant", ...}]} (e.g. '
+            "labkit.course.behaviour_training_set())."
+        )
+
 
 # LoRA on every linear projection of a Llama block (attention q/k/v/o and the MLP gate/up/down).
 # The QLoRA paper found that adapting all linear layers is what closes the gap to full
@@ -450,6 +473,7 @@ def make_trainer(
 
     from datasets import Dataset
 
+    _check_records(train_records)
     profile = profile or current_profile()
     score_replies_only_on_cpu()
     train_ds = Dataset.from_list(to_prompt_completion(train_records))
@@ -514,6 +538,8 @@ def train_adapter(
     stopped before ``cfg.max_steps`` returns {"completed": False, ...} and saves no adapter).
     Deterministic on CPU for a given ``cfg.seed``.
     """
+    _check_records(train_records)
+    to_prompt_completion(train_records)  # a malformed record fails here, before any model loads
     profile = profile or current_profile()
     out_dir = Path(out_dir)
     ckpt_dir = out_dir / "checkpoints"
@@ -570,14 +596,65 @@ def _adapter_folder(path: str | Path) -> Path:
     return path / "adapter" if (path / "adapter" / META_FILE).is_file() else path
 
 
+_RETRAIN = (
+    "Fix: delete the adapter folder {folder} and train it again (labkit.train.train_adapter; "
+    "the labkit.course *_adapter functions retrain on their own when the folder is gone)."
+)
+
+
 def read_adapter_meta(path: str | Path) -> dict:
-    """The ``labkit_adapter.json`` of an adapter folder (or training out_dir)."""
-    meta = _adapter_folder(path) / META_FILE
+    """The ``labkit_adapter.json`` of an adapter folder (or training out_dir).
+
+    Raises FileNotFoundError when it is missing, :class:`AdapterError` when it is not a JSON
+    object naming its ``base_model`` (truncated or hand-edited).
+    """
+    folder = _adapter_folder(path)
+    meta = folder / META_FILE
     if not meta.is_file():
         raise FileNotFoundError(
             f"{meta} missing: not an adapter saved by labkit.train.train_adapter"
         )
-    return json.loads(meta.read_text())
+    try:
+        d = json.loads(meta.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise AdapterError(
+            f"{meta}: adapter metadata is not valid JSON ({e}); the file is truncated or "
+            f"corrupt. " + _RETRAIN.format(folder=folder)
+        ) from None
+    if not isinstance(d, dict) or not isinstance(d.get("base_model"), str):
+        raise AdapterError(
+            f"{meta}: adapter metadata has no 'base_model' (got {str(d)[:80]!r}); it was not "
+            f"written by labkit.train.train_adapter or was edited. "
+            + _RETRAIN.format(folder=folder)
+        )
+    return d
+
+
+def check_adapter_files(path: str | Path) -> None:
+    """Raise :class:`AdapterError` unless the adapter's PEFT files are complete: a parsable
+    ``adapter_config.json`` and an ``adapter_model.safetensors`` whose header covers the file
+    (reads the header only: a few ms)."""
+    from safetensors import safe_open
+
+    folder = _adapter_folder(path)
+    cfg_file, weights = folder / "adapter_config.json", folder / "adapter_model.safetensors"
+    for f in (cfg_file, weights):
+        if not f.is_file():
+            raise AdapterError(f"{f} is missing. " + _RETRAIN.format(folder=folder))
+    try:
+        json.loads(cfg_file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise AdapterError(
+            f"{cfg_file} is not valid JSON ({e}). " + _RETRAIN.format(folder=folder)
+        ) from None
+    try:
+        with safe_open(str(weights), "pt"):
+            pass
+    except Exception as e:  # safetensors' SafetensorError is not importable by name
+        raise AdapterError(
+            f"{weights} cannot be read ({e}); the file is truncated or corrupt. "
+            + _RETRAIN.format(folder=folder)
+        ) from None
 
 
 def adapter_is_trained(
@@ -589,7 +666,11 @@ def adapter_is_trained(
     folder = _adapter_folder(out_dir)
     try:
         meta = read_adapter_meta(folder)
-    except (FileNotFoundError, json.JSONDecodeError):
+        check_adapter_files(folder)
+    except FileNotFoundError:
+        return False
+    except AdapterError as e:
+        warnings.warn(f"{e} Treating it as not trained.", stacklevel=2)
         return False
     return (
         meta.get("completed") is True
@@ -631,6 +712,7 @@ def load_adapter(
     folder = _adapter_folder(adapter_dir)
     meta = read_adapter_meta(folder)
     _check_base(meta, folder, profile)
+    check_adapter_files(folder)  # before the base model loads
     base, tok = load_generator(quant, profile, dtype=dtype)
     model = PeftModel.from_pretrained(base, str(folder), is_trainable=False)
     model.eval()
@@ -657,6 +739,7 @@ def merge_for_serving(adapter_dir: str | Path, profile: Profile | None = None, d
     profile = profile or current_profile()
     folder = _adapter_folder(adapter_dir)
     _check_base(read_adapter_meta(folder), folder, profile)
+    check_adapter_files(folder)  # before the base model loads
     base, _ = load_generator("none", profile, dtype=torch.float32)
     res = base.labkit_model
     model = PeftModel.from_pretrained(base, str(folder)).merge_and_unload()

@@ -112,6 +112,90 @@ def test_load_adapter_refuses_other_base_model(tmp_path, profile):
         T.load_adapter(tmp_path / "nothing", profile=profile)
 
 
+# ------------------------------------------- issue 12 section 3: bad training input, broken adapters
+
+
+def _no_model_loads(monkeypatch):
+    import labkit.models
+
+    def refuse(*a, **k):
+        raise AssertionError("a model was loaded before the input was checked")
+
+    monkeypatch.setattr(labkit.models, "load_generator", refuse)
+
+
+def test_train_adapter_on_no_records_fails_before_loading_the_model(tmp_path, monkeypatch, profile):
+    _no_model_loads(monkeypatch)
+    for call in (
+        lambda: T.train_adapter([], _cfg(), tmp_path / "out", profile, progress=False),
+        lambda: T.make_trainer([], _cfg(), tmp_path / "ckpt", profile, progress=False),
+    ):
+        with pytest.raises(ValueError, match="train_records is empty: there is nothing to train"):
+            call()
+    with pytest.raises(ValueError, match="record 1: last message must be the assistant"):
+        bad = [RECORDS[0], {"messages": RECORDS[1]["messages"][:2]}]
+        T.train_adapter(bad, _cfg(), tmp_path / "out", profile, progress=False)
+    assert not (tmp_path / "out").exists()  # nothing half-made either
+
+
+def _adapter_with_weights(folder, profile):
+    """A fake adapter folder for this profile's base model, with a small complete safetensors."""
+    from safetensors.torch import save_file
+
+    from labkit.models import resolve_model
+
+    folder = _fake_adapter(folder, resolve_model("generator", profile).name)
+    (folder / "adapter_config.json").write_text('{"r": 16}')
+    save_file({"lora_A": torch.zeros(16, 64)}, str(folder / "adapter_model.safetensors"))
+    return folder
+
+
+def test_truncated_adapter_weights_name_the_file_and_the_fix(tmp_path, monkeypatch, profile):
+    folder = _adapter_with_weights(tmp_path / "adapter", profile)
+    T.check_adapter_files(folder)  # complete: passes
+    weights = folder / "adapter_model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:3000])
+    _no_model_loads(monkeypatch)
+    for call in (
+        lambda: T.load_adapter(folder, profile=profile),
+        lambda: T.merge_for_serving(folder, profile),
+    ):
+        with pytest.raises(T.AdapterError) as e:
+            call()
+        msg = str(e.value)
+        assert str(weights) in msg and "truncated or corrupt" in msg
+        assert f"delete the adapter folder {folder}" in msg
+
+
+def test_broken_adapter_metadata_names_the_file_and_the_fix(tmp_path, monkeypatch, profile):
+    folder = _adapter_with_weights(tmp_path / "adapter", profile)
+    meta = folder / T.META_FILE
+    meta.write_text(meta.read_text()[:20])  # cut short
+    _no_model_loads(monkeypatch)
+    with pytest.raises(
+        T.AdapterError, match=r"labkit_adapter\.json: adapter metadata is not valid"
+    ):
+        T.load_adapter(folder, profile=profile)
+    meta.write_text('{"completed": true}')  # parses, but names no base model
+    with pytest.raises(T.AdapterError, match=r"has no 'base_model'.*Fix: delete"):
+        T.read_adapter_meta(folder)
+    (folder / "adapter_config.json").write_text("{")
+    with pytest.raises(T.AdapterError, match=r"adapter_config\.json is not valid JSON"):
+        T.check_adapter_files(folder)
+
+
+def test_damaged_adapter_is_not_trained_so_the_cache_retrains(tmp_path, profile):
+    folder = _adapter_with_weights(tmp_path / "out" / "adapter", profile)
+    meta = json.loads((folder / T.META_FILE).read_text())
+    meta |= {"config": _cfg().to_dict(), "data_sha256": T.data_sha256(RECORDS)}
+    (folder / T.META_FILE).write_text(json.dumps(meta))
+    assert T.adapter_is_trained(tmp_path / "out", _cfg(), RECORDS, profile)
+    weights = folder / "adapter_model.safetensors"
+    weights.write_bytes(weights.read_bytes()[:3000])
+    with pytest.warns(UserWarning, match="truncated or corrupt.*Treating it as not trained"):
+        assert not T.adapter_is_trained(tmp_path / "out", _cfg(), RECORDS, profile)
+
+
 # ---------------------------------------------------------------- 4-bit + LoRA (slow)
 
 
