@@ -58,26 +58,30 @@ def score_answers(questions: Sequence[dict], results: Sequence[dict]) -> list[di
 
     - correct: every ``must_contain`` string is in the answer (answerable questions only).
     - refused: the model said it does not know, or the refusal gate skipped it.
-    - cited: the answer cites at least one source; cited_correct: some cited chunk contains
-      every ``must_contain`` string (the citation points at real support).
+    - cited: the answer cites at least one source; cited_correct: the answer is correct **and**
+      every ``must_contain`` string is in a chunk it cites (the citation points at real support
+      for a right answer; a wrong answer citing the right chunk is not a correct citation).
     """
     rows = []
     for q, r in zip(questions, results, strict=True):
         answerable = bool(q["gold_ids"])
         refused = bool(r.get("gated")) or is_refusal(r["text"])
         cited_chunks = r.get("cited_chunks") or []
+        correct = answerable and not refused and answer_contains(r["text"], q["must_contain"])
         rows.append(
             {
                 "id": q["id"],
                 "type": q["type"],
                 "answerable": answerable,
-                "correct": answerable
-                and not refused
-                and answer_contains(r["text"], q["must_contain"]),
+                "correct": correct,
                 "refused": refused,
                 "cited": bool(cited_chunks),
-                "cited_correct": answerable
-                and any(answer_contains(c["text"], q["must_contain"]) for c in cited_chunks),
+                "cited_correct": correct
+                and bool(cited_chunks)
+                and all(
+                    any(answer_contains(c["text"], m) for c in cited_chunks)
+                    for m in q["must_contain"]
+                ),
                 "retrieved_gold": answerable
                 and any(c["doc_id"] in q["gold_ids"] for c in r.get("chunks") or []),
                 "prompt_tokens": r.get("prompt_tokens", 0),
@@ -95,7 +99,8 @@ def _mean(xs) -> float:
 def answer_metrics(questions: Sequence[dict], results: Sequence[dict]) -> dict:
     """Means of :func:`score_answers` records.
 
-    answer_accuracy, citation_accuracy, false_refusal: over answerable questions;
+    answer_accuracy, citation_accuracy (right answer *and* cited support, so never above
+    answer_accuracy), false_refusal: over answerable questions;
     refusal_accuracy: over unanswerable questions (refused = right);
     prompt_tokens and seconds: per query, over all questions.
     """

@@ -259,28 +259,48 @@ def attribute(text: str, chunks: Sequence[dict], min_overlap: float = 0.5) -> in
     return best + 1 if overlaps[best] >= min_overlap else None
 
 
-# Lower-case phrases that mark an answer as a refusal (after curly quotes become straight).
+# What a decline looks like, as regexes over the lower-cased answer (curly apostrophes made
+# straight), one family per line. Checked on 358 hand-labelled real generator outputs on the dev
+# questions (tests/data/refusal_labels.jsonl, rule in scripts/collect_outputs.py): a decline
+# followed by a guess ("I'm not sure, but maybe 43 days") counts as a refusal; an answer that
+# merely contains a negation ("it does not sync", "cannot map a column") does not.
+_NOT = r"(?:do not|don't|dont|does not|doesn't|did not|didn't)"
 REFUSAL_PHRASES = (
-    "i don't know",
-    "i do not know",
-    "i dont know",
-    "cannot find",
-    "can't find",
-    "could not find",
-    "couldn't find",
-    "not in the sources",
-    "not mentioned in the sources",
-    "sources do not contain",
-    "sources don't contain",
-    "cannot answer",
-    "unable to answer",
+    # not knowing: "I don't know", "I'm not sure", "I am not certain", "no idea"
+    r"\bi (?:do not|don't|dont) know\b",
+    r"\b(?:i'm|im|i am) (?:not (?:sure|certain)|unsure)\b",
+    r"^not sure\b",
+    r"\bno idea\b",
+    # cannot answer / find / provide: "I cannot answer", "I couldn't find", "we can't provide a
+    # specific number", "I don't have that information", "I don't have the ability to provide"
+    # (only "I": "we don't have the ability to restore a board" is an answer)
+    r"\b(?:cannot|can't|can not|unable to|could not|couldn't) (?:answer|find)\b",
+    r"\b(?:cannot|can't|can not|unable to) (?:provide|give|say|tell)"
+    r"(?: you)? (?:a |an |the |any )?(?:specific|exact|precise|definitive)\b",
+    r"\b(?:i|we) (?:do not|don't|dont) have (?:that |this |the |any |enough |specific )?"
+    r"(?:information|details)\b",
+    r"\bi (?:do not|don't|dont) have the (?:ability|capability) to (?:provide|answer)\b",
+    # the sources do not say: "the sources do not mention it", "not provided in the sources"
+    rf"\bsources?(?: \[\d+\])?(?: above)? {_NOT} (?:say|state|mention|contain|specify|provide|include|"
+    r"answer|cover|give|tell)",
+    r"\bnot (?:mentioned |provided |specified |stated |given |listed |covered |found )?in the "
+    r"(?:sources?|context|help center|articles?)\b",
+    r"\b(?:is|are) not (?:specified|mentioned|stated)\b",
+    # no information: "there is no information about it", "no information is available"
+    r"\bno (?:information|details) (?:about|on|regarding|is available|available|"
+    r"is provided|provided|is given)\b",
+    r"\b(?:information|answer) is not (?:available|provided|given)\b",
 )
+_REFUSAL_RE = re.compile("|".join(f"(?:{p})" for p in REFUSAL_PHRASES))
 
 
 def is_refusal(text: str) -> bool:
-    """True when the answer declines (any of ``REFUSAL_PHRASES``, case-insensitive) or is empty."""
-    t = text.lower().replace("\u2019", "'")
-    return not t.strip() or any(p in t for p in REFUSAL_PHRASES)
+    """True when the answer declines (matches any of ``REFUSAL_PHRASES``, case-insensitive) or
+    is blank. A hedge that declines first ("I'm not sure, but maybe 43 days") is a refusal: the
+    model said it does not know, so the scorer never credits the guess as an answer.
+    """
+    t = text.lower().replace("\u2019", "'").strip()
+    return not t or _REFUSAL_RE.search(t) is not None
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -292,16 +312,26 @@ def normalize_answer(text: str) -> str:
     return " ".join(text.split())
 
 
+def _whole_token(m: str) -> str:
+    """A regex for the normalised string ``m`` standing alone: no letter or digit touches it,
+    and where it starts or ends with a digit, no ``.``/``,`` + digit continues the number
+    ("5.2" is not inside "4.5.2" or "5.2.1"; a sentence's closing "5.2." still matches)."""
+    lead = r"(?<![0-9a-z])" + (r"(?<![.,])" if m[:1].isdigit() else "")
+    trail = r"(?![0-9a-z])" + (r"(?![.,][0-9])" if m[-1:].isdigit() else "")
+    return lead + re.escape(m) + trail
+
+
 def answer_contains(text: str, must_contain: str | Sequence[str]) -> bool:
-    """True when every expected string occurs in the normalised answer as a whole token run
-    ("19 days" does not match inside "119 days"; "24.85" not inside "124.85"). An empty list is True.
+    """True when every expected string occurs in the normalised answer as a whole token run.
+
+    Numbers, versions, prices and codes match only whole: "19 days" not inside "119 days",
+    "24.85" not inside "124.85", "5.2" not inside "4.5.2", "NB-4745" not inside "NB-47451"; a
+    dot or comma followed by a digit belongs to the number. Punctuation after it is fine
+    ("5.2.", "5.2,", "$12.50/month", "(43 days)"). An empty list is True.
     """
     items = [must_contain] if isinstance(must_contain, str) else list(must_contain)
     answer = normalize_answer(text)
-    return all(
-        re.search(rf"(?<![0-9a-z]){re.escape(normalize_answer(m))}(?![0-9a-z])", answer)
-        for m in items
-    )
+    return all(re.search(_whole_token(normalize_answer(m)), answer) for m in items)
 
 
 def rag_answer(

@@ -80,6 +80,37 @@ def test_gated_counts_as_refusal_and_refusal_is_never_correct():
     )
 
 
+def test_wrong_answer_citing_the_gold_chunk_is_not_a_correct_citation():
+    # Issue 10: the cited chunk holds "43 days" but the answer says 34 days.
+    wrong = {"text": "Within 34 days [1].", "cited_chunks": [GOOD], "chunks": [GOOD]}
+    right = {"text": "Within 43 days [1].", "cited_chunks": [GOOD], "chunks": [GOOD]}
+    uncited = {"text": "Within 43 days.", "cited_chunks": [], "chunks": [GOOD]}
+    off = {"text": "Within 43 days [1].", "cited_chunks": [BAD], "chunks": [BAD, GOOD]}
+    rows = score_answers([QS[0]] * 4, [wrong, right, uncited, off])
+    assert [r["correct"] for r in rows] == [False, True, True, True]
+    assert [r["cited_correct"] for r in rows] == [False, True, False, False]
+    m = answer_metrics([QS[0]] * 4, [wrong, right, uncited, off])
+    assert m["citation_accuracy"] == 0.25 and m["answer_accuracy"] == 0.75
+
+
+def test_multi_fact_citation_needs_every_value_in_some_cited_chunk():
+    q = dict(QS[1], gold_ids=["kb-a", "kb-b"], must_contain=["24.85", "62.35"])
+    team = {"doc_id": "kb-a", "text": "Team costs $24.85 per seat."}
+    ent = {"doc_id": "kb-b", "text": "Enterprise costs $62.35 per seat."}
+    text = "Team $24.85, Enterprise $62.35 [1][2]."
+    both = {"text": text, "cited_chunks": [team, ent], "chunks": [team, ent]}
+    one = {"text": text, "cited_chunks": [team], "chunks": [team, ent]}
+    rows = score_answers([q, q], [both, one])
+    assert [r["correct"] for r in rows] == [True, True]
+    assert [r["cited_correct"] for r in rows] == [True, False]
+
+
+def test_refused_hedge_with_the_value_is_neither_correct_nor_cited_correct():
+    hedge = {"text": "I'm not sure, maybe 43 days [1].", "cited_chunks": [GOOD], "chunks": [GOOD]}
+    row = score_answers([QS[0]], [hedge])[0]
+    assert row["refused"] and not row["correct"] and not row["cited_correct"]
+
+
 def test_calibrate_gate_separable_and_overlapping():
     g = calibrate_gate([0.8, 0.9, 0.7], [0.2, 0.3])
     assert g["balanced_accuracy"] == 1.0 and 0.3 < g["threshold"] <= 0.7

@@ -73,6 +73,65 @@ def test_is_refusal(text, expected):
     assert is_refusal(text) is expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # not knowing (the generator's most common decline, issue 10)
+        "I'm not sure.",
+        "I\u2019m not sure yet.",
+        "I am not certain about that.",
+        "Not sure, sorry.",
+        "I have no idea.",
+        "No, I don't know if Nimbalo has a data center in Singapore.",
+        'The answer is "I don\'t know."',
+        # cannot answer / find / provide
+        "I cannot answer that from the sources.",
+        "I couldn't find that in the sources.",
+        "We can't provide a specific number of people.",
+        "I don't have that information.",
+        "I do not have any information about a Linux app.",
+        "As a chatbot, I don't have the capability to provide information about it.",
+        # the sources do not say
+        "The sources do not say.",
+        "The sources above don't mention a lifetime licence.",
+        "Source [2] does not specify the price.",
+        "That is not provided in the sources.",
+        "The exact amount is not specified.",
+        # no information
+        "There is no information about self-hosting.",
+        "No information is available on that.",
+        "The answer is not available in the help center.",
+        # hedges that decline first are refusals (rule: scripts/collect_outputs.py)
+        "I'm not sure, but the answer is 43 days.",
+        "I don't know, maybe 43 days.",
+        "   ",
+    ],
+)
+def test_is_refusal_phrase_families(text):
+    assert is_refusal(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # answers that contain a negation, a "no" or an apology are not declines
+        "The Slack integration does not refresh its access token every day.",
+        "Nimbalo cannot map a column when an import file has a column that is not a Nimbalo column.",
+        "The answer to this question is no, Nimbalo does not sell a lifetime licence.",
+        "The Team plan includes 14 guests per workspace at no extra cost.",
+        "We fixed a number of smaller bugs that are not listed individually.",
+        "We don't have data residency in Singapore.",
+        "Guests don't have the ability to edit boards.",
+        "A refund is not provided for add-on purchases.",
+        "I'm sorry for the confusion. I'm here to help you with any questions you have.",
+        "Question: When are Enterprise invoices due?",
+        "I'm sure it is 43 days.",
+    ],
+)
+def test_is_refusal_answers_with_negations_are_not_refusals(text):
+    assert not is_refusal(text)
+
+
 def test_answer_contains_normalises():
     assert normalize_answer("  It costs $1,800,000\n now ") == "it costs 1800000 now"
     assert answer_contains("The fee is $1,800 per year.", ["1800", "per year"])
@@ -99,6 +158,32 @@ def test_answer_contains_matches_whole_tokens():
     assert not answer_contains("Refunds within 119 days.", ["19 days"])
     assert not answer_contains("It costs 124.85 a month", ["24.85"])
     assert answer_contains("It costs $24.85.", ["24.85"])
+
+
+@pytest.mark.parametrize(
+    "text,expected,hit",
+    [
+        # Issue 10: numbers, versions, prices and codes match only as whole tokens.
+        ("Upgrade to version 4.5.2 first.", "5.2", False),
+        ("Upgrade to version 4.5.2 first.", "4.5", False),
+        ("Upgrade to version 4.5.2 first.", "4.5.2", True),
+        ("It needs version 5.2.1.", "5.2", False),
+        ("It needs version 5.2.", "5.2", True),  # closing period is not part of the number
+        ("Version 5.2, released in May.", "5.2", True),
+        ("Versions 5.2,3 and 6.", "5.2", False),  # a comma + digit continues the number
+        ("The plan costs $112.50 a month.", "$12.50", False),
+        ("The plan costs $12.50/month.", "$12.50", True),
+        ("The plan costs $12.50.", "12.50", True),
+        ("Refunds within 143 days.", "43 days", False),
+        ("Refunds are possible (43 days).", "43 days", True),
+        ("Error NB-47451 means a timeout.", "NB-4745", False),
+        ("Error NB-4745 means a timeout.", "NB-4745", True),
+        ("It is 1,800 seats.", "1800", True),
+        ("Save 53.5% on the list price.", "53.5", True),
+    ],
+)
+def test_answer_contains_numbers_versions_prices_codes(text, expected, hit):
+    assert answer_contains(text, [expected]) is hit
 
 
 def test_attribute_picks_the_supporting_source():
