@@ -1,0 +1,1 @@
+"""Security and governance (notebook 08): prompt injection (injection), canaries (canary), redaction (redact)."""
