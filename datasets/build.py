@@ -24,8 +24,9 @@ byte-identical. Built so far: support tickets for the behaviour task (:func:`bui
 ``WORLD_SEED + 2``; labels from ``labkit.behaviour``'s rule functions), fact QA chat examples
 (:func:`build_factqa`, no RNG) and the hand-written general-knowledge questions
 (:func:`build_general_qa`). ``datasets/general/general_text.txt`` is hand-written prose, not
-generated. Not built yet: documents with planted prompt-injection text and role-restricted
-secrets (take ``WORLD_SEED + 3`` onwards).
+generated. Documents and tickets with planted secrets and the planted prompt-injection snapshot
+(``WORLD_SEED + 3`` and ``+ 4``) come from ``datasets/security.py``, written under
+``datasets/security/``.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ DATA_DIR = ROOT / "datasets"
 if str(DATA_DIR) not in sys.path:  # sibling generator modules, also when loaded via importlib
     sys.path.append(str(DATA_DIR))
 from questions_hard import HARD_TYPES, build_hard_questions, hard_block  # noqa: E402
+from security import render_security, security_block  # noqa: E402
 
 N_CHANGED = 36  # facts whose value differs in the v2 snapshot
 N_SINGLE, N_PARAPHRASE, N_MULTI_CMP, N_MULTI_CROSS = 200, 80, 24, 16
@@ -3235,6 +3237,8 @@ HARD_START, HARD_END = (
     "<!-- hard-questions:start (written by build.py) -->",
     "<!-- hard-questions:end -->",
 )
+SECURITY_START = "<!-- security-counts:start (written by build.py) -->"
+SECURITY_END = "<!-- security-counts:end -->"
 
 
 def render_outputs(world: World) -> dict[Path, str]:
@@ -3259,6 +3263,10 @@ def render_outputs(world: World) -> dict[Path, str]:
         DATA_DIR / "factqa" / "eval.jsonl": _jsonl(factqa["eval"]),
         DATA_DIR / "general" / "general_qa.jsonl": _jsonl(general),
     }
+    clean = [render_body(world, a, v) for a in world.articles for v in ("v1", "v2")]
+    clean += [t["subject"] + "\n" + t["body"] + "\n" + t["reply"] for t in tickets]
+    security = render_security(world, questions, tickets, clean)  # datasets/security.py
+    out |= {DATA_DIR / "security" / name: _jsonl(recs) for name, recs in security.items()}
     sheet = DATA_DIR / "DATASHEET.md"
     if sheet.is_file():
         text = sheet.read_text(encoding="utf-8")
@@ -3266,6 +3274,7 @@ def render_outputs(world: World) -> dict[Path, str]:
             (COUNTS_START, COUNTS_END, _counts_block(world, questions)),
             (TICKETS_START, TICKETS_END, _ticket_counts_block(world, tickets, factqa, general)),
             (HARD_START, HARD_END, hard_block(world, questions)),
+            (SECURITY_START, SECURITY_END, security_block(security)),
         ]
         for start, end, block in blocks:
             if start in text and end in text:
