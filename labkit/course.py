@@ -39,6 +39,7 @@ __all__ = [
     "behaviour_adapter",
     "facts_training_set",
     "facts_adapter",
+    "cache_name",
 ]
 
 BEHAVIOUR_CFG = QLoRAConfig(max_steps=80, lr=2e-3, dropout=0.0)
@@ -119,9 +120,10 @@ def behaviour_training_set(
     )
 
 
-def _cache_name(name: str, records: list[dict], data_dir) -> str:
+def cache_name(name: str, records: list[dict], data_dir) -> str:
     """``name`` for the course's own data (the cache key notebooks share); for another data
-    folder, ``name-<first 12 hex of the records' hash>`` so the course's adapter stays cached."""
+    folder, ``name-<first 12 hex of the records' hash>`` so the course's adapter (or index) stays
+    cached."""
     if data_dir is None or Path(data_dir).resolve() == DATA_DIR.resolve():
         return name
     return f"{name}-{data_sha256(records)[:12]}"
@@ -152,7 +154,7 @@ def behaviour_adapter(
         if retrieve is None
         else ("behaviour-sources", SOURCES_CFG)
     )
-    return _trained(_cache_name(name, records, data_dir), records, cfg, profile, progress)
+    return _trained(cache_name(name, records, data_dir), records, cfg, profile, progress)
 
 
 def facts_training_set(snapshot: str = "v1", data_dir=None) -> list[dict]:
@@ -181,5 +183,5 @@ def facts_adapter(
     read from ``data_dir`` (default: the repo's ``datasets/``)."""
     records = facts_training_set(snapshot, data_dir)
     profile = profile or current_profile()
-    name = _cache_name(f"facts-{snapshot}", records, data_dir)
+    name = cache_name(f"facts-{snapshot}", records, data_dir)
     return _trained(name, records, facts_config(profile), profile, progress)

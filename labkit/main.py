@@ -90,7 +90,8 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     docs = data.load_articles("v1", data_dir)
     embedder = load_embedder(prof)
     t_index = time.perf_counter()
-    index, reused = load_or_build_index("helpcenter-v1", docs, embedder)
+    index_name = course.cache_name("helpcenter-v1", docs, data_dir)  # another folder: its own cache
+    index, reused = load_or_build_index(index_name, docs, embedder)
     print(
         f"    {index} ({'reused from cache' if reused else f'built in {time.perf_counter() - t_index:.1f} s'})"
     )
