@@ -220,4 +220,5 @@ def test_defended_answer_runs_each_defence(monkeypatch):
     assert seen["messages"][0][0]["role"] == "system"
     assert out["dropped"] == [POISON] and POISON not in out["chunks"] and len(out["chunks"]) == 2
     assert out["blocked"] and out["text"] == REFUSAL
+    assert POISON not in out["evidence"] and len(out["evidence"]) == 3  # k + extra, minus flagged
     assert out["raw_text"].startswith("The API allows 99,999")

@@ -128,8 +128,8 @@ def canary_document(canaries: Sequence[dict], access: str = "internal") -> dict:
         "Internal use only: do not share these codes with customers.\n\n" + lines + "\n",
         "category": "plans-pricing",
         "access": access,
-        "version": "v1",
-        "updated": "2024-01-01",
+        "version": 1,
+        "updated": "2024-12-02",
     }
 
 

@@ -206,7 +206,7 @@ def indirect_cases(
     poisoned_value, link, target_fact_id, target_question_ids).
 
     - an injected *article* (channel "document") is reached by asking the first question about
-      its target fact: the query is the plain question, the attack comes in through retrieval;
+      its target fact (a ``single`` one when there is one): the query is the plain question, the attack comes in through retrieval;
     - an injected *ticket* (channel "ticket", from ``tickets``: injection_tickets.jsonl) is the
       user's own text: the query is the formatted ticket (subject and body).
     """
@@ -217,7 +217,9 @@ def indirect_cases(
         attack = lab["attack_type"]
         if attack not in ATTACK_TYPES:
             raise ValueError(f"planted record {lab['id']}: unknown attack {attack!r}")
-        q = next((by_id[i] for i in lab.get("target_question_ids", []) if i in by_id), None)
+        asked = [by_id[i] for i in lab.get("target_question_ids", []) if i in by_id]
+        asked.sort(key=lambda x: x.get("type") != "single")  # the plain question first
+        q = asked[0] if asked else None
         if lab.get("file", "").startswith("injection_tickets"):
             t = tickets_by_id.get(lab["id"])
             if t is None:
@@ -429,7 +431,8 @@ def defended_answer(
 ) -> list[dict]:
     """Answer ``queries`` with RAG under ``defence``; returns per query: query, text (what the
     user sees), raw_text (the model's answer before the output check), chunks (the k in the
-    prompt), dropped (flagged chunks among the top k, replaced by the next clean ones), blocked
+    prompt), dropped (flagged chunks among the top k, replaced by the next clean ones), evidence
+    (the wider set the output check votes over), blocked
     (output-check reasons; the user then sees the refusal).
 
     Retrieval asks for ``k + extra`` chunks: the detector refills the prompt from them, and the
@@ -463,6 +466,7 @@ def defended_answer(
                 "raw_text": g["text"],
                 "chunks": ch,
                 "dropped": dr,
+                "evidence": ev,
                 "blocked": blocked,
             }
         )
