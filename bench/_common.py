@@ -1,4 +1,5 @@
-"""Helpers shared by the bench/ scripts: arguments, model loading, SciFact loading, cached vectors.
+"""Helpers shared by the bench/ scripts: arguments, model loading, SciFact loading, cached vectors,
+and alternating timed runs reported as median [min-max].
 
 Not part of labkit: these scripts measure labkit against public numbers and plain baselines.
 """
@@ -10,8 +11,10 @@ import hashlib
 import importlib.util
 import os
 import platform
+import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +37,86 @@ def base_parser(description: str) -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=DEFAULT_SCIFACT, help="BEIR folder (SciFact)")
     p.add_argument("--threads", type=int, default=2, help="torch/faiss threads (default 2)")
     return p
+
+
+def add_runs_arg(p: argparse.ArgumentParser, default: int = 3) -> None:
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=default,
+        help=f"timed runs per contender, alternating A B A B ... (default {default}, minimum 3)",
+    )
+
+
+def time_alternating(
+    contenders: dict[str, Callable[[], object]], runs: int = 3, warmup: int = 0
+) -> dict[str, dict]:
+    """Time every contender ``runs`` times, interleaved A B A B A B (never A A A B B B).
+
+    A neighbour's burst of load then slows one round of every contender instead of all runs of
+    one. ``warmup`` untimed rounds run first (same order). Returns, per contender name,
+    ``{"seconds": [run 1, run 2, ...], "median", "min", "max", "results", "result"}`` (seconds;
+    ``results`` holds every run's return value, ``result`` the last one).
+    """
+    if runs < 3:
+        raise ValueError(f"need at least 3 runs per contender for a median and range, got {runs}")
+    if not contenders:
+        raise ValueError("no contenders to time")
+    for _ in range(warmup):
+        for fn in contenders.values():
+            fn()
+    out = {name: {"seconds": [], "results": []} for name in contenders}
+    for _ in range(runs):
+        for name, fn in contenders.items():
+            t0 = time.perf_counter()
+            result = fn()
+            out[name]["seconds"].append(time.perf_counter() - t0)
+            out[name]["results"].append(result)
+    for r in out.values():
+        s = r["seconds"]
+        r.update(median=statistics.median(s), min=min(s), max=max(s), result=r["results"][-1])
+    return out
+
+
+def paired_ratio(timed: dict[str, dict], slow: str, fast: str) -> dict:
+    """Speed-up of ``fast`` over ``slow`` per round (slow seconds / fast seconds of the same round).
+
+    Returns {"ratios", "median", "min", "max"}: each ratio compares two runs made back to back,
+    so a load change between rounds moves both sides of a ratio alike.
+    """
+    ratios = [a / b for a, b in zip(timed[slow]["seconds"], timed[fast]["seconds"], strict=True)]
+    return {
+        "ratios": ratios,
+        "median": statistics.median(ratios),
+        "min": min(ratios),
+        "max": max(ratios),
+    }
+
+
+def median_range(values: list[float], fmt: str = ".2f") -> str:
+    """'12.30 [11.90-13.05]': median [min-max] of ``values``."""
+    return f"{statistics.median(values):{fmt}} [{min(values):{fmt}}-{max(values):{fmt}}]"
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load averages, to print next to timings on a shared machine."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "load average unknown"
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def cpu_flags(wanted: tuple[str, ...] = ("avx512_bf16", "amx_bf16", "amx_tile", "avx512f")) -> str:
+    """Which of ``wanted`` /proc/cpuinfo lists: what bf16 matmuls can use on this CPU."""
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return "cpu flags unknown"
+    flags = next(
+        (ln.split(":", 1)[1].split() for ln in text.splitlines() if ln.startswith("flags")), []
+    )
+    return ", ".join(f"{f} {'yes' if f in flags else 'no'}" for f in wanted)
 
 
 def set_threads(n: int) -> None:

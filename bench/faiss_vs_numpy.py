@@ -1,21 +1,33 @@
 """Exact search: FAISS IndexFlatIP vs NumPy brute force (matrix product + argpartition).
 
-    .venv/bin/python bench/faiss_vs_numpy.py [--threads 2] [--k 10] [--repeats 20]
+    .venv/bin/python bench/faiss_vs_numpy.py [--threads 2] [--k 10] [--repeats 20] [--runs 3]
 
 Same real vectors for both: the SciFact corpus embedded by labkit (5,183 x 384, cached by
 bench/beir_retrieval.py or computed here) and the 300 test queries. Times a batch of all 300
-queries and one query at a time (the RAG-serving case), reports queries/s and the ratio, and
-checks that both return the same top-k.
+queries and one query at a time (the RAG-serving case) in ``--runs`` rounds alternating FAISS,
+NumPy, FAISS, NumPy, ... (each run: ``--repeats`` searches of the batch, a quarter as many passes
+over the single queries); reports queries/s as median [min-max], the per-round ratio as median
+[min-max], and checks that both return the same top-k.
 """
 
 from __future__ import annotations
 
 import sys
-import time
 
 import faiss
 import numpy as np
-from _common import base_parser, cached_embeddings, load_labkit_embedder, machine, set_threads
+from _common import (
+    add_runs_arg,
+    base_parser,
+    cached_embeddings,
+    load_average,
+    load_labkit_embedder,
+    machine,
+    median_range,
+    paired_ratio,
+    set_threads,
+    time_alternating,
+)
 
 from labkit.beir import beir_doc_text, load_beir
 from labkit.embed import embed_texts
@@ -30,19 +42,21 @@ def numpy_topk(corpus: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndar
     return np.take_along_axis(part_scores, order, axis=1), np.take_along_axis(part, order, axis=1)
 
 
-def best_time(fn, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+def repeat(fn, times: int):
+    """``fn`` called ``times`` times: one timed run (a single search is too short to time alone)."""
+
+    def run():
+        for _ in range(times):
+            fn()
+
+    return run
 
 
 def main() -> None:
     p = base_parser(__doc__.splitlines()[0])
     p.add_argument("--k", type=int, default=10)
-    p.add_argument("--repeats", type=int, default=20, help="timed passes, best kept")
+    p.add_argument("--repeats", type=int, default=20, help="searches of the batch per run")
+    add_runs_arg(p)
     args = p.parse_args()
 
     corpus, queries, _ = load_beir(args.data)
@@ -67,18 +81,36 @@ def main() -> None:
         gap = np.abs(fs[bad] - ns[bad]).max()
         print(f"  differing queries {bad.tolist()[:10]}: score gap {gap:.2e} (ties if ~1e-7)")
 
-    rows = []
-    t_f = best_time(lambda: index.search(Q, args.k), args.repeats)
-    t_n = best_time(lambda: numpy_topk(C, Q, args.k), args.repeats)
-    rows.append(("batch of 300", t_f, t_n))
+    print(f"before: {load_average()}", flush=True)
     single = [Q[i : i + 1] for i in range(len(Q))]
-    t_f1 = best_time(lambda: [index.search(q, args.k) for q in single], max(1, args.repeats // 4))
-    t_n1 = best_time(lambda: [numpy_topk(C, q, args.k) for q in single], max(1, args.repeats // 4))
-    rows.append(("one query at a time", t_f1, t_n1))
+    n_single = max(1, args.repeats // 4)
+    modes = {
+        "batch of 300": (
+            repeat(lambda: index.search(Q, args.k), args.repeats),
+            repeat(lambda: numpy_topk(C, Q, args.k), args.repeats),
+            len(Q) * args.repeats,
+        ),
+        "one query at a time": (
+            repeat(lambda: [index.search(q, args.k) for q in single], n_single),
+            repeat(lambda: [numpy_topk(C, q, args.k) for q in single], n_single),
+            len(Q) * n_single,
+        ),
+    }
+    rows = []
+    for mode, (faiss_fn, numpy_fn, n_queries) in modes.items():
+        timed = time_alternating({"faiss": faiss_fn, "numpy": numpy_fn}, runs=args.runs, warmup=1)
+        rows.append((mode, timed, n_queries))
+    print(f"after:  {load_average()}")
 
-    print(f"\n{'mode':<22} {'FAISS q/s':>10} {'NumPy q/s':>10} {'FAISS/NumPy':>12}")
-    for mode, tf, tn in rows:
-        print(f"{mode:<22} {len(Q) / tf:>10.0f} {len(Q) / tn:>10.0f} {tn / tf:>11.2f}x")
+    print(f"\n{args.runs} alternating runs each; queries/s and ratio as median [min-max]")
+    print(f"{'mode':<22} {'FAISS q/s':>22} {'NumPy q/s':>22} {'FAISS/NumPy':>20}")
+    for mode, timed, n_queries in rows:
+        qps = {name: [n_queries / t for t in timed[name]["seconds"]] for name in timed}
+        ratio = paired_ratio(timed, "numpy", "faiss")["ratios"]
+        print(
+            f"{mode:<22} {median_range(qps['faiss'], '.0f'):>22} "
+            f"{median_range(qps['numpy'], '.0f'):>22} {median_range(ratio):>19}x"
+        )
 
 
 if __name__ == "__main__":

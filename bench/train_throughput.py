@@ -2,24 +2,27 @@
 
     .venv/bin/python bench/train_throughput.py [--threads 2] [--steps 10] [--warmup 2]
         [--batch 4] [--records datasets/tickets/behaviour_train.jsonl] [--no-system] [--quality] [--gc]
-        [--quants nf4,nf4:full,bf16,fp32]
+        [--quants nf4,nf4:full,bf16,fp32] [--runs 3]
 
 Each contender is labkit.train.make_trainer (TRL SFTTrainer, completion-only loss) on a fresh
-model, trained for warm-up + timed steps over the same records in the same order (same seed):
-s/step, trained tokens/s (non-pad tokens of prompt + completion) and ratios to fp32.
+model, trained for warm-up + timed steps over the same records in the same order (same seed), in
+``--runs`` rounds alternating the contenders (nf4, bf16, fp32, nf4, bf16, fp32, ...): s/step,
+trained tokens/s (non-pad tokens of prompt + completion) and ratios to fp32 per round, each as
+median [min-max].
 ``--quality`` adds the base model's memory footprints and sliding-window perplexity in fp32 /
 bf16 / NF4 on datasets/general/general_text.txt. ``--gc`` turns gradient checkpointing on.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
 
-from _common import machine
+from _common import load_average, machine, median_range, time_alternating
 
 from labkit.env import DATA_DIR, setup
 from labkit.train import (
@@ -108,6 +111,7 @@ def main() -> None:
     p.add_argument("--no-system", action="store_true", help="drop the system prompt (shorter rows)")
     p.add_argument("--gc", action="store_true", help="gradient checkpointing on")
     p.add_argument("--quality", action="store_true", help="also memory footprints + perplexity")
+    p.add_argument("--runs", type=int, default=3, help="training runs per contender, alternating")
     args = p.parse_args()
 
     prof = setup(threads=args.threads, check_hub=False)
@@ -118,21 +122,40 @@ def main() -> None:
         f"{args.warmup} warm-up + {args.steps} timed steps, gradient checkpointing "
         f"{'on' if args.gc else 'off'}, torch {torch.__version__}"
     )
-    rows = []
+    specs = args.quants.split(",")
+    print(f"before: {load_average()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for spec in args.quants.split(","):
-            rows.append(time_training(spec, records, args, Path(tmp)))
-            r = rows[-1]
-            print(
-                f"  {spec:>9}: {r['s_per_step']:.2f} s/step, {r['tokens_per_s']:.0f} tokens/s "
-                f"({r['tokens_per_step']:.0f} tokens/step), loss {r['first_loss']:.3f} -> "
-                f"{r['last_loss']:.3f}, load {r['load_s']:.1f} s",
-                flush=True,
-            )
-    ref = next((r for r in rows if r["quant"] == "fp32"), rows[0])
-    print(f"\ntokens/s relative to {ref['quant']}:")
-    for r in rows:
-        print(f"  {r['quant']:>9}: {r['tokens_per_s'] / ref['tokens_per_s']:.2f}x")
+        run_no = itertools.count()
+
+        def contender(spec: str):
+            def run():
+                r = time_training(spec, records, args, Path(tmp) / str(next(run_no)))
+                print(
+                    f"  {spec:>9}: {r['s_per_step']:.2f} s/step, {r['tokens_per_s']:.0f} tokens/s "
+                    f"({r['tokens_per_step']:.0f} tokens/step), loss {r['first_loss']:.3f} -> "
+                    f"{r['last_loss']:.3f}, load {r['load_s']:.1f} s",
+                    flush=True,
+                )
+                return r
+
+            return run
+
+        timed = time_alternating({s: contender(s) for s in specs}, runs=args.runs)
+    print(f"after:  {load_average()}")
+    ref = "fp32" if "fp32" in specs else specs[0]
+    print(f"\n{args.runs} alternating runs per contender, median [min-max]:")
+    print(f"{'contender':>9} {'s/step':>20} {'tokens/s':>20} {'tokens/s vs ' + ref:>20}")
+    for spec in specs:
+        runs = timed[spec]["results"]
+        vs_ref = [
+            r["tokens_per_s"] / q["tokens_per_s"]
+            for r, q in zip(runs, timed[ref]["results"], strict=True)
+        ]
+        print(
+            f"{spec:>9} {median_range([r['s_per_step'] for r in runs]):>20} "
+            f"{median_range([r['tokens_per_s'] for r in runs], '.0f'):>20} "
+            f"{median_range(vs_ref):>19}x"
+        )
 
     if args.quality:
         from labkit.models import load_generator
