@@ -155,7 +155,7 @@ def _phone(rng: random.Random) -> str:
     area = rng.choice(["212", "312", "415", "617", "646", "720"])
     return rng.choice(
         [
-            f"+1 {area}-555-0{n % 100:02d}",
+            f"+1 {area}-555-01{n % 100:02d}",
             f"({area}) 555-01{n % 100:02d}",
             f"{area}.555.01{n % 100:02d}",
             f"+44 20 7946 0{n:03d}",
