@@ -15,7 +15,16 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["GateConfig", "mcnemar_exact", "paired_bootstrap", "promotion_decision"]
+__all__ = [
+    "GateConfig",
+    "ACCESS_ORDER",
+    "access_check",
+    "mcnemar_exact",
+    "paired_bootstrap",
+    "promotion_decision",
+]
+
+ACCESS_ORDER = ("public", "customer", "internal")  # labkit.data.ACCESS_LEVELS, lowest first
 
 
 def _as_bools(xs, what: str) -> list[bool]:
@@ -116,14 +125,23 @@ class GateConfig:
     min_improvement: accuracy difference (candidate - baseline, 0..1) the candidate must exceed.
     max_perplexity_increase: allowed RELATIVE rise of general-text perplexity (0.10 = +10 %).
     max_general_qa_drop: allowed ABSOLUTE fall of general-QA accuracy (0.05 = 5 points).
+    serve_access: access level of the users the adapter will serve ("public", "customer",
+        "internal"), or None to skip the check. The gate refuses an adapter whose training data
+        (``data_access``) is above it; "unknown" data is refused unless serving "internal"
+        (notebook 08, issue 13 §5: weights can leak what they were trained on).
     """
 
     alpha: float = 0.05
     min_improvement: float = 0.0
     max_perplexity_increase: float = 0.10
     max_general_qa_drop: float = 0.05
+    serve_access: str | None = None
 
     def __post_init__(self):
+        if self.serve_access is not None and self.serve_access not in ACCESS_ORDER:
+            raise ValueError(
+                f"serve_access must be None or one of {list(ACCESS_ORDER)}, got {self.serve_access!r}"
+            )
         if not 0 < self.alpha < 1:
             raise ValueError(f"alpha must be in (0, 1), got {self.alpha}")
         if not 0 <= self.min_improvement < 1:
@@ -138,7 +156,11 @@ class GateConfig:
             )
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """Plain dict; ``serve_access`` only when set, so records made before it existed match."""
+        d = asdict(self)
+        if d["serve_access"] is None:
+            del d["serve_access"]
+        return d
 
 
 def _number(d: dict, key: str, who: str, lo: float, hi: float) -> float:
@@ -182,11 +204,48 @@ def _forgetting(cand: dict, ref: dict, ref_name: str, cfg: GateConfig) -> dict:
     }
 
 
+def access_check(data_access: str | None, serve_access: str) -> dict:
+    """May an adapter trained on ``data_access`` data serve ``serve_access`` users?
+
+    ``data_access`` is the registry's ``governance["data_access"]`` (None or "unknown" when not
+    recorded). Unknown data could hold anything, so it may only serve "internal" users.
+    Returns {serve_access, data_access, ok, reason}; reason is None when ok.
+    """
+    if serve_access not in ACCESS_ORDER:
+        raise ValueError(f"serve_access must be one of {list(ACCESS_ORDER)}, got {serve_access!r}")
+    data_access = "unknown" if data_access is None else data_access
+    if data_access != "unknown" and data_access not in ACCESS_ORDER:
+        raise ValueError(
+            f"data_access must be one of {[*ACCESS_ORDER, 'unknown']}, got {data_access!r}"
+        )
+    top = ACCESS_ORDER[-1]
+    if data_access == "unknown":
+        ok = serve_access == top
+        reason = (
+            None
+            if ok
+            else f"access: the training data's access level is unknown (not recorded at "
+            f"registration), so it may hold {top} data; it cannot serve {serve_access} users. "
+            f"Register it with data_access=... (the highest level of its training data)"
+        )
+    else:
+        ok = ACCESS_ORDER.index(data_access) <= ACCESS_ORDER.index(serve_access)
+        reason = (
+            None
+            if ok
+            else f"access: trained on {data_access} data, above the {serve_access} users it would "
+            f"serve (a tuned model can repeat its training data); retrain on data at or below "
+            f"{serve_access}, or serve it to {data_access} users only"
+        )
+    return {"serve_access": serve_access, "data_access": data_access, "ok": ok, "reason": reason}
+
+
 def promotion_decision(
     candidate: dict,
     baseline: dict | None,
     cfg: GateConfig | None = None,
     base: dict | None = None,
+    data_access: str | None = None,
 ) -> dict:
     """Promote or refuse, with every failing condition as a reason in words and numbers.
 
@@ -200,6 +259,9 @@ def promotion_decision(
       cannot pile up adapter after adapter), else against the baseline.
     - Without a baseline (first adapter): promote iff forgetting vs ``base`` is within
       thresholds; if ``base`` has ``correct``, the test vs base is reported, not required.
+    - When ``cfg.serve_access`` is set, also refuse an adapter whose training data is above
+      that level (:func:`access_check`): ``data_access`` is the candidate's registry
+      ``governance["data_access"]`` (or ``candidate["data_access"]``); missing = "unknown".
     """
     cfg = cfg or GateConfig()
     if not isinstance(candidate, dict):
@@ -260,6 +322,13 @@ def promotion_decision(
             f"forgetting: general-QA accuracy dropped {qa['drop']:.3f} vs the {ref} "
             f"({qa['reference']:.3f} -> {qa['candidate']:.3f}), more than the allowed {qa['max']:.3f}"
         )
+    access = None
+    if cfg.serve_access is not None:
+        if data_access is None:
+            data_access = candidate.get("data_access")
+        access = access_check(data_access, cfg.serve_access)
+        if not access["ok"]:
+            reasons.append(access["reason"])
     promote = not reasons
     if promote and baseline is not None:
         summary = (
@@ -277,5 +346,6 @@ def promotion_decision(
         "test": test,
         "delta": None if test is None else test["delta"],
         "forgetting": forgetting,
+        "access": access,
         "config": cfg.as_dict(),
     }

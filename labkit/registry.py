@@ -232,8 +232,19 @@ class AdapterRegistry:
         params: dict,
         metrics: dict,
         tags: dict | None = None,
+        data_hashes: dict | None = None,
+        redacted: bool | str = "unknown",
+        canaries: bool | str = "unknown",
+        data_access: str = "unknown",
     ) -> dict:
         """Record an adapter as the next version of ``name`` (1, 2, ...); returns its entry.
+
+        Governance (notebook 08, issue 13 §5), stored under the entry's ``"governance"``:
+        ``data_hashes`` {file or split name: sha256 hex} of every data file the adapter saw;
+        ``redacted`` whether ``labkit.security.redact`` ran on that data; ``canaries`` whether
+        canary secrets were planted in it; ``data_access`` the highest access level in it
+        (public < customer < internal). Each defaults to "unknown" (``data_hashes``: {}); the
+        promotion gate treats an unknown ``data_access`` as too high to serve below internal.
 
         If the same adapter content, base model, revision, data hash and params are already
         registered under ``name``, nothing is written: that entry comes back with a ``note``.
@@ -264,6 +275,7 @@ class AdapterRegistry:
             raise TypeError(f"params must be JSON-serialisable: {e}") from e
         metrics = _check_metrics(metrics)
         tags = _check_tags(tags)
+        governance = _check_governance(data_hashes, redacted, canaries, data_access)
         _check_adapter_meta(src, base_model, data_hash)
 
         adapter_sha = hash_adapter_dir(src)
@@ -301,6 +313,7 @@ class AdapterRegistry:
                 "params": params,
                 "metrics": metrics,
                 "tags": tags,
+                "governance": governance,
                 "adapter_sha256": adapter_sha,
                 "adapter_files": _file_hashes(self.root / rel),  # to name a damaged file later
                 "adapter_bytes": sum(p.stat().st_size for p in src.rglob("*") if p.is_file()),
@@ -372,6 +385,40 @@ def _check_tags(tags) -> dict:
     ):
         raise TypeError(f"tags must be a dict of str -> str, got {tags!r}")
     return dict(tags)
+
+
+UNKNOWN = "unknown"
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _check_governance(data_hashes, redacted, canaries, data_access) -> dict:
+    """Validated governance record (see :meth:`AdapterRegistry.register`)."""
+    from .data import ACCESS_LEVELS
+
+    if data_hashes is None:
+        data_hashes = {}
+    if not isinstance(data_hashes, dict) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) and _SHA256_RE.match(v)
+        for k, v in data_hashes.items()
+    ):
+        raise ValueError(
+            f"data_hashes must map data names to sha256 hex digests (64 lowercase hex), "
+            f"got {data_hashes!r}"
+        )
+    for what, v in (("redacted", redacted), ("canaries", canaries)):
+        if not (isinstance(v, bool) or v == UNKNOWN):
+            raise ValueError(f"{what} must be True, False or {UNKNOWN!r}, got {v!r}")
+    if data_access not in (*ACCESS_LEVELS, UNKNOWN):
+        raise ValueError(
+            f"data_access must be one of {[*ACCESS_LEVELS, UNKNOWN]} (the highest access level "
+            f"of the training data), got {data_access!r}"
+        )
+    return {
+        "data_hashes": dict(sorted(data_hashes.items())),
+        "redacted": redacted,
+        "canaries": canaries,
+        "data_access": data_access,
+    }
 
 
 def _check_adapter_meta(src: Path, base_model: str, data_hash: str) -> None:

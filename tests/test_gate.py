@@ -5,7 +5,13 @@ import math
 import numpy as np
 import pytest
 
-from labkit.gate import GateConfig, mcnemar_exact, paired_bootstrap, promotion_decision
+from labkit.gate import (
+    GateConfig,
+    access_check,
+    mcnemar_exact,
+    paired_bootstrap,
+    promotion_decision,
+)
 
 
 def pairs(b, c, both_right=0, both_wrong=0):
@@ -192,3 +198,43 @@ def test_gate_refuses_ids_on_one_side_only(side):
     # first adapter: the same check against the base model's numbers
     with pytest.raises(ValueError, match="only the .* has 'ids'"):
         promotion_decision(cand, None, base=base)
+
+
+# -- access level of the training data vs the users served (notebook 08, issue 13 §5) ---------
+
+
+@pytest.mark.parametrize(
+    "data_access, serve, ok",
+    [
+        ("public", "public", True),
+        ("customer", "public", False),
+        ("internal", "public", False),
+        ("internal", "customer", False),
+        ("customer", "customer", True),
+        ("internal", "internal", True),
+        ("unknown", "public", False),
+        (None, "customer", False),
+        ("unknown", "internal", True),
+    ],
+)
+def test_access_check_orders_levels_and_refuses_unknown(data_access, serve, ok):
+    r = access_check(data_access, serve)
+    assert r["ok"] is ok
+    assert (r["reason"] is None) is ok
+
+
+def test_gate_refuses_adapter_trained_above_the_users_it_serves():
+    cand, base = model(CAND, 10.0, 0.9), model(BASE, 10.0, 0.9)
+    assert promotion_decision(cand, base)["promote"]  # no serve_access: no access check
+    cfg = GateConfig(serve_access="public")
+    d = promotion_decision(cand, base, cfg, data_access="internal")
+    assert not d["promote"] and d["access"]["ok"] is False
+    assert any("trained on internal data" in r for r in d["reasons"])
+    d = promotion_decision(cand, base, cfg)  # not recorded -> unknown -> refused for the public
+    assert not d["promote"] and "unknown" in d["summary"]
+    assert promotion_decision({**cand, "data_access": "public"}, base, cfg)["promote"]
+    assert promotion_decision(cand, base, GateConfig(serve_access="internal"))["promote"]
+    with pytest.raises(ValueError):
+        GateConfig(serve_access="everyone")
+    with pytest.raises(ValueError):
+        promotion_decision(cand, base, cfg, data_access="top-secret")

@@ -297,3 +297,50 @@ def _register_all(root, folders):
     reg = AdapterRegistry(root)
     for f in folders:
         reg.register("triage", f, **reg_args())
+
+
+# -- governance record (notebook 08, issue 13 §5) ----------------------------------------------
+
+
+def test_register_records_governance_and_defaults_to_unknown(reg, tmp_path):
+    old_style = reg.register("triage", fake_adapter(tmp_path / "a1", 1), **reg_args())
+    assert old_style["governance"] == {
+        "data_hashes": {},
+        "redacted": "unknown",
+        "canaries": "unknown",
+        "data_access": "unknown",
+    }
+    h = "ab" * 32
+    e = reg.register(
+        "triage",
+        fake_adapter(tmp_path / "a2", 2),
+        **reg_args(),
+        data_hashes={"behaviour_train": h},
+        redacted=True,
+        canaries=False,
+        data_access="customer",
+    )
+    assert e["governance"] == {
+        "data_hashes": {"behaviour_train": h},
+        "redacted": True,
+        "canaries": False,
+        "data_access": "customer",
+    }
+    assert reg.get("triage", 2)["governance"]["data_access"] == "customer"  # persisted
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"data_access": "secret"},
+        {"data_access": None},
+        {"redacted": "yes"},
+        {"canaries": 1},
+        {"data_hashes": {"train": "not-a-hash"}},
+        {"data_hashes": ["ab" * 32]},
+    ],
+)
+def test_register_refuses_bad_governance_fields(reg, tmp_path, bad):
+    with pytest.raises(ValueError):
+        reg.register("triage", fake_adapter(tmp_path / "a", 1), **reg_args(), **bad)
+    assert not reg.path.exists()  # refused before anything was written
