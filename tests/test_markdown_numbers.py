@@ -43,6 +43,8 @@ _DIMS = re.compile(r"^\s*-?(dim|dims|dimensional|dimensions)\b")  # 384-dim Mini
 _YEARS = range(1990, 2036)  # years and citations ("Zhang et al. 2024")
 _SMALL = 12  # bare integers <= 12: k values (1, 3, 5, 10), notebook numbers 00-11, counts
 _APPROX = re.compile(r"(~|about|around|approximately|roughly|nearly)\s*$", re.IGNORECASE)
+_ALPHA = re.compile(r"\bp\s*[<>=≤≥]\s*$")  # a significance level: "p < 0.05"
+_LEVEL = re.compile(r"^%?\s*(Wilson|confidence|CI\b|interval)", re.IGNORECASE)  # "95% interval"
 _DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _STRIP = [
     re.compile(r"```.*?```", re.DOTALL),  # fenced code
@@ -88,7 +90,9 @@ def numbers_in_prose(text: str) -> list[Number]:
             continue
         value, decimals = parsed
         before, after = text[: m.start()], text[m.end("num") :]
-        if suffix in _MODEL_SIZE or _DIMS.match(after):
+        if suffix in _MODEL_SIZE or _DIMS.match(after) or _ALPHA.search(before):
+            continue
+        if num == "95" and _LEVEL.match(after):
             continue
         if suffix == "k":  # 49k: thousands, so an output 49152 supports it
             value, decimals = value * 1000, decimals - 3
@@ -293,7 +297,8 @@ def test_allowlisted_constants_pass():
     md = (
         "## 3. Recall@5 and top-3 of 10 notebooks\n"
         "SmolLM2-135M or 1.7B with 384-dim vectors (Zhang et al. 2024, 2024-05-01), the 2nd run, "
-        "`answer_contains('4.5.2', ['5.2'])`, version 4.5.2, $m = 0.5 + x$."
+        "`answer_contains('4.5.2', ['5.2'])`, version 4.5.2, $m = 0.5 + x$, p < 0.05, "
+        "95% Wilson interval."
     )
     assert _failing(md, []) == []
 
