@@ -33,6 +33,9 @@ from _common import (
 from labkit.beir import beir_doc_text, load_beir
 from labkit.metrics import evaluate_run
 from labkit.retrieve import BM25Config, BM25Retriever, DenseRetriever, HybridRetriever
+from labkit.security.access import Caller
+
+PUBLIC = Caller("public")  # BEIR documents carry no access level: public, readable by everyone
 
 # Published SciFact test numbers (see ../shared/benchmarks/scifact/SOURCE.md).
 REFERENCES = [
@@ -106,11 +109,11 @@ def main() -> None:
         tq, tqrels = train_qrels(args.data, set(qrels))
         tqids = list(tq)
         print(f"\ntuning on {len(tqids)} training claims (test queries untouched)")
-        t_dense = dense.search_many([tq[q] for q in tqids], 200)
+        t_dense = dense.search_many([tq[q] for q in tqids], 200, caller=PUBLIC)
         best = None
         for k1_, b_ in itertools.product((0.9, 1.2, 1.5), (0.4, 0.75)):
             bm = BM25Retriever(chunks, BM25Config(k1=k1_, b=b_))
-            t_sparse = bm.search_many([tq[q] for q in tqids], 200)
+            t_sparse = bm.search_many([tq[q] for q in tqids], 200, caller=PUBLIC)
             grid = list(
                 itertools.product(
                     (10, 30, 60), (50, 100, 200), ((1.0, 1.0), (1.0, 1.5), (1.5, 1.0))
@@ -135,10 +138,10 @@ def main() -> None:
     qids = list(queries)
     texts = [queries[q] for q in qids]
     t0 = time.perf_counter()
-    dense_hits = dense.search_many(texts, fetch)
+    dense_hits = dense.search_many(texts, fetch, caller=PUBLIC)
     t_dense = time.perf_counter() - t0
     t0 = time.perf_counter()
-    sparse_hits = bm25.search_many(texts, fetch)
+    sparse_hits = bm25.search_many(texts, fetch, caller=PUBLIC)
     t_sparse = time.perf_counter() - t0
     rows = evaluate_all(dense_hits, sparse_hits, qids, qrels, [(k_rrf, depth, weights)])
 

@@ -38,6 +38,7 @@ from labkit.beir import beir_doc_text, load_beir
 from labkit.embed import embed_texts
 from labkit.metrics import evaluate_run
 from labkit.retrieve import DenseRetriever
+from labkit.security.access import Caller
 
 
 def main() -> None:
@@ -100,7 +101,7 @@ def main() -> None:
     for name, model in (("labkit", labkit_model), ("reference", ref_model)):
         cvecs = cached_embeddings(model, texts, tag="scifact")
         dense = DenseRetriever(FlatIndex(cvecs, chunks), model)
-        hits = dense.search_many([queries[q] for q in qids], 10)
+        hits = dense.search_many([queries[q] for q in qids], 10, caller=Caller("public"))
         ndcg[name] = evaluate_run(run_of(hits, qids), qrels)["ndcg@10"]
     print(
         f"SciFact nDCG@10: labkit {ndcg['labkit']:.4f}, reference {ndcg['reference']:.4f}, "

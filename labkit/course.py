@@ -95,9 +95,13 @@ SOURCES_K = 2
 """Retrieved passages per ticket (training mix, RAG and hybrid): ~80 words each."""
 
 
-def ticket_retriever(index, embedder) -> Callable[[str, int], list[dict]]:
-    """``retrieve(query, k)`` for tickets: RRF of dense and BM25 over ``index`` (notebook 02),
-    without heading-only chunks (:func:`labkit.hybrid.source_retriever`)."""
+def ticket_retriever(index, embedder) -> Callable[..., list[dict]]:
+    """``retrieve(query, k, *, caller)`` for tickets: RRF of dense and BM25 over ``index``
+    (notebook 02), restricted to what ``caller`` may read (required; tickets come from
+    customers: ``Caller("customer")``), without heading-only chunks
+    (:func:`labkit.hybrid.source_retriever`). :func:`behaviour_adapter` and
+    :func:`labkit.hybrid.add_sources` call ``retrieve(query, k)``: bind a caller first, e.g.
+    ``functools.partial(retrieve, caller=Caller("customer"))``."""
     from .retrieve import BM25Retriever, DenseRetriever, HybridRetriever
 
     fused = HybridRetriever(DenseRetriever(index, embedder), BM25Retriever(index.chunks))

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from .generate import answer_contains, is_refusal
 from .metrics import dedupe_doc_ids, score_queries
+from .security.access import check_caller
 
 __all__ = [
     "doc_rankings",
@@ -22,30 +23,39 @@ __all__ = [
 ]
 
 
-def doc_rankings(retriever, questions: Sequence[dict], depth: int = 40, filters=None) -> dict:
-    """{question id: [doc ids, best first]} from a chunk retriever (chunks deduplicated to docs)."""
-    hits = retriever.search_many([q["question"] for q in questions], depth, filters=filters)
+def doc_rankings(
+    retriever, questions: Sequence[dict], depth: int = 40, filters=None, *, caller=None
+) -> dict:
+    """{question id: [doc ids, best first]} from a chunk retriever (chunks deduplicated to docs),
+    searching as ``caller`` (required: the course's evaluation over the whole help center is
+    ``Caller("agent")``, who may read every article)."""
+    check_caller(caller)
+    hits = retriever.search_many(
+        [q["question"] for q in questions], depth, filters=filters, caller=caller
+    )
     return {q["id"]: dedupe_doc_ids([h["doc_id"] for h in hs]) for q, hs in zip(questions, hits)}
 
 
 def retrieval_scores(
-    retriever, questions: Sequence[dict], ks=(1, 3, 5, 10), depth: int = 40
+    retriever, questions: Sequence[dict], ks=(1, 3, 5, 10), depth: int = 40, *, caller=None
 ) -> dict:
-    """Per-question retrieval metrics at document level (only questions with gold articles)."""
+    """Per-question retrieval metrics at document level (only questions with gold articles),
+    retrieving as ``caller`` (required, see :func:`doc_rankings`)."""
     answerable = [q for q in questions if q["gold_ids"]]
-    run = doc_rankings(retriever, answerable, depth)
+    run = doc_rankings(retriever, answerable, depth, caller=caller)
     qrels = {q["id"]: {g: 1 for g in q["gold_ids"]} for q in answerable}
     return score_queries(run, qrels, ks=ks)
 
 
 def retrieval_table(
-    retrievers: Mapping[str, object], questions: Sequence[dict], ks=(1, 3, 5, 10)
+    retrievers: Mapping[str, object], questions: Sequence[dict], ks=(1, 3, 5, 10), *, caller=None
 ) -> dict:
     """{retriever name: {metric: mean}} over the answerable questions; metric keys as in
-    :func:`labkit.metrics.score_queries` (recall@k, mrr@10, ndcg@10), rounded to 4 places."""
+    :func:`labkit.metrics.score_queries` (recall@k, mrr@10, ndcg@10), rounded to 4 places.
+    ``caller``: who is asking (required, see :func:`doc_rankings`)."""
     table = {}
     for name, r in retrievers.items():
-        per_q = retrieval_scores(r, questions, ks)
+        per_q = retrieval_scores(r, questions, ks, caller=caller)
         keys = next(iter(per_q.values())).keys()
         table[name] = {
             m: round(sum(row[m] for row in per_q.values()) / len(per_q), 4) for m in keys
@@ -189,14 +199,18 @@ def retrieval_by_class(
     depth: int = 40,
     n_boot: int = 2000,
     seed: int = 0,
+    *,
+    caller=None,
 ) -> list[dict]:
     """Every retrieval metric per question class (``q["type"]``) and over "all", with intervals.
 
     Only answerable questions count (no metric is defined without a gold article). One row per
     (retriever, class, metric): {retriever, class, metric, mean, lo, hi, n, hits, ci, text}, with
     ``text`` e.g. "0.931 [0.881, 0.962]"; intervals as in :func:`metric_interval`.
-    ``metrics`` defaults to recall@k for each k, mrr@10 and ndcg@10.
+    ``metrics`` defaults to recall@k for each k, mrr@10 and ndcg@10. ``caller``: who is asking
+    (required, see :func:`doc_rankings`).
     """
+    check_caller(caller)
     answerable = [q for q in questions if q["gold_ids"]]
     if not answerable:
         raise ValueError("no answerable questions: nothing to score")
@@ -206,7 +220,7 @@ def retrieval_by_class(
         classes.setdefault(q["type"], []).append(q)
     rows = []
     for name, r in retrievers.items():
-        per_q = retrieval_scores(r, answerable, ks=ks, depth=depth)
+        per_q = retrieval_scores(r, answerable, ks=ks, depth=depth, caller=caller)
         for cls, qs in classes.items():
             for m in metrics:
                 iv = metric_interval([per_q[q["id"]][m] for q in qs], n_boot=n_boot, seed=seed)

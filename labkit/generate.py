@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .security.access import Caller, check_caller, check_chunks
+
 __all__ = [
     "GenerationConfig",
     "REFUSAL",
@@ -343,21 +345,31 @@ def rag_answer(
     min_score: float | None = None,
     cfg: GenerationConfig | None = None,
     gate_fn: Callable[[str], float] | None = None,
+    *,
+    caller: Caller | None = None,
 ) -> list[dict]:
-    """Retrieve k chunks per query, answer from them, parse citations.
+    """Retrieve k chunks per query for ``caller``, answer from them, parse citations.
 
-    retrieve_fn(query, k) -> chunk dicts (text, title, doc_id, chunk_id, score), best first.
+    retrieve_fn(query, k, caller=caller) -> chunk dicts (text, title, doc_id, chunk_id, score),
+    best first, e.g. ``lambda q, k, caller: hybrid.search(q, k, caller=caller)``.
+    caller: who is asking (:class:`labkit.security.access.Caller`), required. Every returned
+    chunk is checked again before any prompt is built: one the caller may not read raises
+    :class:`labkit.security.access.AccessError` (defence in depth against a retrieve function
+    that ignores the caller).
     Refusal gate: with ``min_score`` set, a query whose relevance score is below it (or with
     no chunks) is answered "I don't know" without calling the model (``gated=True``, 0 tokens).
     The relevance score is ``gate_fn(query)`` when given (e.g. the top dense cosine, which is
     comparable across queries), else the best chunk's ``score``.
     Citations: the numbers the model wrote; when it wrote none (and did not refuse), the source
     :func:`attribute` picks (``citation_source`` says which: "model", "attributed" or None).
-    Returns per query: query, text, citations, citation_source, cited_chunks (the chunk dicts
-    the numbers point to; out-of-range numbers are dropped), chunks, gated, prompt_tokens,
-    new_tokens, seconds.
+    Returns per query: query, caller (its role), text, citations, citation_source,
+    cited_chunks (the chunk dicts the numbers point to; out-of-range numbers are dropped),
+    chunks, gated, prompt_tokens, new_tokens, seconds.
     """
-    retrieved = [list(retrieve_fn(q, k)) for q in queries]
+    check_caller(caller)
+    retrieved = [list(retrieve_fn(q, k, caller=caller)) for q in queries]
+    for ch in retrieved:
+        check_chunks(ch, caller)  # before any prompt exists
 
     def relevance(q: str, ch: list[dict]) -> float:
         return gate_fn(q) if gate_fn is not None else max(c["score"] for c in ch)
@@ -387,6 +399,7 @@ def rag_answer(
         out.append(
             {
                 "query": q,
+                "caller": caller.role,
                 "text": g["text"],
                 "citations": cites,
                 "citation_source": source,
@@ -402,13 +415,23 @@ def rag_answer(
 
 
 def closed_book_answer(
-    queries: Sequence[str], model, tok, cfg: GenerationConfig | None = None
+    queries: Sequence[str],
+    model,
+    tok,
+    cfg: GenerationConfig | None = None,
+    *,
+    caller: Caller | None = None,
 ) -> list[dict]:
-    """Answers without sources, same shape as :func:`rag_answer` (no chunks, never gated)."""
+    """Answers without sources, same shape as :func:`rag_answer` (no chunks, never gated).
+
+    caller: required like everywhere a question reaches the model; recorded in each result
+    (no document is read here, but what the *weights* learned is served to this caller)."""
+    check_caller(caller)
     gens = generate_batch(model, tok, [build_closed_book_messages(q) for q in queries], cfg)
     return [
         {
             "query": q,
+            "caller": caller.role,
             "text": g["text"],
             "citations": parse_citations(g["text"]),
             "citation_source": None,

@@ -36,6 +36,7 @@ from .generate import (
     is_refusal,
     parse_citations,
 )
+from .security.access import Caller, check_caller, check_chunks
 
 __all__ = [
     "SYSTEMS",
@@ -86,13 +87,15 @@ def _with_sources(user_text: str, chunks: Sequence[dict]) -> str:
     return f"{_SOURCES_HEADER}\n{listed}\n\n{_TICKET_HEADER}\n{user_text}"
 
 
-def source_retriever(retriever, min_words: int = 12) -> Callable[[str, int], list[dict]]:
-    """``retrieve_fn(query, k)`` over ``retriever`` (anything with ``.search(query, k)``) that
-    skips chunks of fewer than ``min_words`` words: a heading-only chunk ("# Webhook deliveries
-    failing") costs prompt tokens and states no fact."""
+def source_retriever(retriever, min_words: int = 12) -> Callable[..., list[dict]]:
+    """``retrieve(query, k, *, caller)`` over ``retriever`` (anything with
+    ``.search(query, k, caller=...)``) that skips chunks of fewer than ``min_words`` words: a
+    heading-only chunk ("# Webhook deliveries failing") costs prompt tokens and states no fact.
+    ``caller`` is required and passed on: the retriever keeps only what it may read."""
 
-    def retrieve(query: str, k: int) -> list[dict]:
-        found = retriever.search(query, k + 4)
+    def retrieve(query: str, k: int, *, caller: Caller | None = None) -> list[dict]:
+        check_caller(caller)
+        found = retriever.search(query, k + 4, caller=caller)
         return [c for c in found if len(c["text"].split()) >= min_words][:k]
 
     return retrieve
@@ -207,7 +210,8 @@ def answer_tickets(
     model,
     tok,
     *,
-    retrieve_fn: Callable[[str, int], list[dict]] | None = None,
+    caller: Caller | None = None,
+    retrieve_fn: Callable[..., list[dict]] | None = None,
     k: int = 2,
     policy: bool = False,
     shots: Sequence[dict] = (),
@@ -217,13 +221,25 @@ def answer_tickets(
     ``parsed`` (the JSON answer or None), ``citations`` (source numbers the model wrote),
     ``cited_docs`` (their article ids; when the model wrote none, the sources that
     :func:`attribute_sentences` finds post hoc: ``citation_source`` says which), ``chunks``, ``prompt_tokens``,
-    ``new_tokens`` and ``seconds`` (amortised generation + retrieval per ticket).
+    ``new_tokens``, ``seconds`` (amortised generation + retrieval per ticket) and ``caller``
+    (the role).
 
-    ``retrieve_fn`` given: RAG / hybrid (sources in the prompt); None: base / fine-tuned.
+    ``caller``: who is asking (:class:`labkit.security.access.Caller`), required; the ticket
+    systems serve customers, so ``Caller("customer")``. ``retrieve_fn`` given: RAG / hybrid
+    (sources in the prompt), called as ``retrieve_fn(query, k, caller=caller)``; every chunk it
+    returns is checked again and one the caller may not read raises
+    :class:`labkit.security.access.AccessError` before any prompt is built. None: base /
+    fine-tuned.
     """
+    check_caller(caller)
     cfg = cfg or GenerationConfig(max_new_tokens=120, stop_at_newline=False)
     t0 = time.perf_counter()
-    retrieved = [list(retrieve_fn(ticket_query(u), k)) if retrieve_fn else [] for u in user_texts]
+    retrieved = [
+        list(retrieve_fn(ticket_query(u), k, caller=caller)) if retrieve_fn else []
+        for u in user_texts
+    ]
+    for ch in retrieved:
+        check_chunks(ch, caller)  # before any prompt exists
     retrieval_s = (time.perf_counter() - t0) / max(len(user_texts), 1)
     gens = generate_batch(
         model,
@@ -252,6 +268,7 @@ def answer_tickets(
                 "citation_source": source,
                 "cited_docs": [chunks[c - 1]["doc_id"] for c in cites],
                 "chunks": chunks,
+                "caller": caller.role,
                 "prompt_tokens": g["prompt_tokens"],
                 "new_tokens": g["new_tokens"],
                 "seconds": g["seconds"] + retrieval_s,

@@ -5,10 +5,14 @@
 1. validates the data folder, training files included (a missing, empty or malformed file stops
    here, before any model loads); every later step reads that same folder;
 2. builds (or reuses) the help-center index;
-3. evaluates dense, BM25 and hybrid retrieval on the dev questions (notebook 02);
+3. evaluates dense, BM25 and hybrid retrieval on the dev questions (notebook 02) as
+   ``Caller("agent")``: support staff read every article, so the whole help center is searched;
 4. trains (or reuses) the QLoRA ticket-triage adapter (notebook 04; ~3 min on 2 CPU cores);
-5. the four-way table: base, RAG only, fine-tuned only, hybrid, on held-out tickets (notebook 06);
-6. the knowledge update: v2 snapshot re-indexed, changed facts checked fresh/stale (notebook 07);
+5. the four-way table: base, RAG only, fine-tuned only, hybrid, on held-out tickets (notebook 06),
+   answered as ``Caller("customer")``: tickets come from customers, so no internal-only chunk
+   reaches a prompt (the refusal gate's top cosine too is over what a customer may read);
+6. the knowledge update: v2 snapshot re-indexed, changed facts checked fresh/stale (notebook 07),
+   also as ``Caller("customer")``;
 7. writes ``report.md``, ``metrics.json`` and PNG plots into a fresh run folder.
 
 Caches under ``.labkit_cache/`` (index, adapter, and each step's answers keyed by everything
@@ -77,7 +81,11 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     from .index import load_or_build_index
     from .models import describe_models, load_embedder, load_generator
     from .retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+    from .security.access import Caller
     from .train import merge_for_serving
+
+    staff = Caller("agent")  # retrieval evaluation: the whole help center
+    customer = Caller("customer")  # tickets: every answer path
 
     prof = env.setup()
     print(
@@ -97,12 +105,14 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     )
     _done(t)
 
-    t = _step("evaluating retrieval on the dev questions")
+    t = _step("evaluating retrieval on the dev questions (as Caller('agent'): every article)")
     dense = DenseRetriever(index, embedder)
     sparse = BM25Retriever(index.chunks)
     dev = [q for q in data.load_questions("dev", data_dir) if q["gold_ids"]]
     retrieval = retrieval_table(
-        {"dense": dense, "bm25": sparse, "hybrid": HybridRetriever(dense, sparse)}, dev
+        {"dense": dense, "bm25": sparse, "hybrid": HybridRetriever(dense, sparse)},
+        dev,
+        caller=staff,
     )
     for name, row in retrieval.items():
         print(f"    {name:>6}: " + "  ".join(f"{m}={v:.3f}" for m, v in row.items()))
@@ -118,7 +128,8 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     _done(t)
 
     t = _step(
-        f"four-way table on {n_tickets} held-out tickets: base, RAG only, fine-tuned only, hybrid"
+        f"four-way table on {n_tickets} held-out tickets: base, RAG only, fine-tuned only, hybrid "
+        "(as Caller('customer'))"
     )
     facts = {f["id"]: f for f in data.load_facts("v1", data_dir)}
     tickets = hybrid.spread_sample(data.load_tickets("eval", data_dir), n_tickets)
@@ -138,7 +149,7 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     ]
 
     def top_cosine(user: str) -> float:
-        return dense.search(hybrid.ticket_query(user), 1)[0]["score"]
+        return dense.search(hybrid.ticket_query(user), 1, caller=customer)[0]["score"]
 
     gate = calibrate_gate([top_cosine(u) for u in train_tk], [top_cosine(u) for u in dev_una])
     gated_una = [top_cosine(u) < gate["threshold"] for u in una]
@@ -153,8 +164,8 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
         rows = {}
         for name, s in setups.items():
             print(f"    {name} ...", flush=True)
-            outs = hybrid.answer_tickets(users, tok=tok, k=course.SOURCES_K, **s)
-            una_outs = hybrid.answer_tickets(una, tok=tok, k=course.SOURCES_K, **s)
+            outs = hybrid.answer_tickets(users, tok=tok, k=course.SOURCES_K, caller=customer, **s)
+            una_outs = hybrid.answer_tickets(una, tok=tok, k=course.SOURCES_K, caller=customer, **s)
             rows[name] = hybrid.system_row(tickets, outs, facts, una_outs)
             if "retrieve_fn" in s:  # the gate, on answerable and unanswerable tickets alike
                 scores = hybrid.ticket_scores(tickets, outs, facts)
@@ -169,6 +180,7 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
         "index": index.doc_hashes,
         "gate": gate,
         "generator": meta["base_model"],
+        "caller": [customer.role, customer.tenant],
     }
     table = _cached("four_way", key, four_way)
     _print_table(
@@ -181,7 +193,7 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     )
     _done(t)
 
-    t = _step("knowledge update: help center v1 -> v2")
+    t = _step("knowledge update: help center v1 -> v2 (as Caller('customer'))")
     changes = {c["fact_id"]: c for c in update.load_changes(data_dir)}
     index_v2, stats = update.update_index(index, data.load_articles("v2", data_dir), embedder)
     print(
@@ -205,7 +217,9 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
             name: update.freshness_counts(
                 [
                     o["reply"]
-                    for o in hybrid.answer_tickets(ch_users, tok=tok, k=course.SOURCES_K, **s)
+                    for o in hybrid.answer_tickets(
+                        ch_users, tok=tok, k=course.SOURCES_K, caller=customer, **s
+                    )
                 ],
                 ch_of,
             )
@@ -224,6 +238,11 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
         "profile": prof.as_dict(),
         "data": counts,
         "retrieval_dev": retrieval,
+        "callers": {
+            "retrieval_dev": staff.role,
+            "four_way": customer.role,
+            "update": customer.role,
+        },
         "training": {
             k: meta[k]
             for k in (
@@ -335,6 +354,7 @@ def _write_report(out: Path, metrics: dict) -> Path:
     atomic_write_json(folder / "metrics.json", metrics)
     _plots(folder, metrics)
     tr, upd, table = metrics["training"], metrics["update"], metrics["four_way"]
+    callers = metrics.get("callers", {"retrieval_dev": "agent", "four_way": "customer"})
     best_single = max(table["RAG only"]["combined"], table["fine-tuned only"]["combined"])
     retrieval_cols = list(next(iter(metrics["retrieval_dev"].values())))
     lines = [
@@ -346,6 +366,10 @@ def _write_report(out: Path, metrics: dict) -> Path:
         f"Total {metrics['seconds']} s.",
         "",
         "## Retrieval (dev questions)",
+        "",
+        f"Searched as `Caller({callers['retrieval_dev']!r})` (support staff read every article); the "
+        f"four-way table and the knowledge update answer as `Caller({callers['four_way']!r})`: "
+        "tickets come from customers, so internal-only articles never reach their prompts.",
         "",
         *_md_table(metrics["retrieval_dev"], retrieval_cols),
         "",

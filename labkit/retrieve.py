@@ -1,9 +1,18 @@
 """Three retrievers with one interface: BM25 (sparse), dense (FAISS), and hybrid (RRF).
 
-Every retriever has ``search(query, k, filters=None) -> list[dict]`` and
-``search_many(queries, k, filters=None) -> list[list[dict]]``. A hit is a copy of the chunk dict
-(``chunk_id``, ``doc_id``, ``text``, ``title``, ``category``, ``access``, ...) plus ``"score"``
-(higher is better; its scale depends on the retriever) and ``"rank"`` (1 = best).
+Every retriever has ``search(query, k, filters=None, *, caller) -> list[dict]`` and
+``search_many(queries, k, filters=None, *, caller) -> list[list[dict]]``. A hit is a copy of the
+chunk dict (``chunk_id``, ``doc_id``, ``text``, ``title``, ``category``, ...) plus ``"access"``
+(its level; "public" when the chunk has none), ``"score"`` (higher is better; its scale depends
+on the retriever) and ``"rank"`` (1 = best).
+
+Who is asking: ``caller`` (a :class:`labkit.security.access.Caller`) is required and
+keyword-only; without one every retriever raises TypeError ("pass caller=Caller('public')").
+The retriever keeps only chunks the caller may read (:func:`labkit.security.access.permitted`:
+a chunk without an ``access`` field counts as public) *before* the top k is taken, intersected
+with any ``filters``, so it returns ``k`` permitted hits whenever ``k`` permitted chunks pass the
+filters: BM25 masks its scores, dense search is exact over the eligible rows, hybrid fuses two
+such lists. Nothing is post-filtered after the top k.
 
 Metadata filters, e.g. ``{"category": "billing-refunds", "access": {"public", "customer"}}``:
 each key names a chunk field, each value is one allowed value or a set/list/tuple of them; a
@@ -14,14 +23,17 @@ chunk passes when every key matches (a chunk without the field fails).
   ones included; say ``None`` when you mean "no filter".
 - A filter key that no chunk has (a misspelling, ``"acess"``) passes no chunk: a warning names
   the key and the fields that exist.
-- BM25 scores every chunk anyway, so its filter is exact: disallowed chunks are removed before
-  the top-k is taken.
-- Dense search with a filter is exact over the eligible chunks: it scores them with NumPy from
+- BM25 scores every chunk anyway, so its filter (and the caller's levels) is exact:
+  disallowed chunks are removed before the top-k is taken.
+- Dense search with a filter (or a caller who may not read everything) is exact over the eligible chunks: it scores them with NumPy from
   the index's stored ``vectors`` (one (q, d) x (d, m) product for m eligible chunks), so it
   returns ``k`` hits whenever ``k`` chunks pass the filter, even with an IVF/HNSW index. An
   index without ``vectors`` is searched ``k * overfetch`` deep, widened 4x until ``k`` hits
   pass or the whole index was searched.
-- Hybrid passes the filter to both retrievers, then fuses.
+- Hybrid passes the filter and the caller to both retrievers, then fuses.
+- When the caller may read every chunk and there is no filter, dense search asks the index as
+  built (IVF/HNSW stay approximate); an IVF probe that returns fewer than ``k`` falls back to
+  the exact search.
 
 Queries: an empty or blank query is refused (ValueError) by every retriever; the dense one
 warns when queries are longer than the embedder's window (256 word pieces for MiniLM), which
@@ -40,6 +52,7 @@ from typing import Protocol
 import numpy as np
 
 from .embed import embed_texts
+from .security.access import Caller, check_caller, chunk_level, permitted_mask
 
 __all__ = [
     "BM25Config",
@@ -120,16 +133,32 @@ def matches_filters(chunk: Mapping, filters: Mapping | None) -> bool:
 
 
 def _hit(chunk: Mapping, score: float, rank: int) -> dict:
-    return {**chunk, "score": float(score), "rank": rank}
+    return {**chunk, "access": chunk_level(chunk), "score": float(score), "rank": rank}
+
+
+def _eligible(chunks: Sequence[Mapping], norm: dict | None, caller: Caller) -> np.ndarray:
+    """bool (n_chunks,): chunks ``caller`` may read that also pass the filters ``norm``."""
+    mask = permitted_mask(chunks, caller)
+    if norm is not None:
+        mask &= np.fromiter((matches_filters(c, norm) for c in chunks), bool, len(chunks))
+    return mask
 
 
 class _SearchMixin:
-    def search(self, query: str, k: int = 5, filters: Mapping | None = None) -> list[dict]:
-        """Top ``k`` hits for one query, best first (fewer when fewer chunks qualify).
-        An empty or blank ``query`` raises ValueError."""
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        filters: Mapping | None = None,
+        *,
+        caller: Caller | None = None,
+    ) -> list[dict]:
+        """Top ``k`` hits for one query that ``caller`` may read, best first (fewer when fewer
+        chunks qualify). An empty or blank ``query`` raises ValueError; no caller, TypeError."""
+        check_caller(caller)
         if not isinstance(query, str):
             raise TypeError(f"query must be a string, got {query!r}")
-        return self.search_many([query], k, filters=filters)[0]
+        return self.search_many([query], k, filters=filters, caller=caller)[0]
 
 
 # ----------------------------------------------------------------------------- BM25
@@ -185,7 +214,7 @@ class BM25Retriever(_SearchMixin):
     """Keyword retrieval over chunk dicts with bm25s.
 
     >>> bm25 = BM25Retriever(chunks)                                 # doctest: +SKIP
-    >>> bm25.search("refund after 30 days", k=5, filters={"access": "public"})  # doctest: +SKIP
+    >>> bm25.search("refund after 30 days", k=5, caller=Caller("public"))  # doctest: +SKIP
     """
 
     def __init__(self, chunks: Sequence[Mapping], cfg: BM25Config | None = None):
@@ -228,26 +257,25 @@ class BM25Retriever(_SearchMixin):
             return np.zeros(len(self.chunks), dtype=np.float32)
         return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
 
-    def _mask(self, filters: Mapping | None) -> np.ndarray | None:
-        norm = _normalise_filters(filters)
-        if norm is None:
-            return None
-        return np.fromiter((matches_filters(c, norm) for c in self.chunks), bool, len(self.chunks))
-
     def search_many(
-        self, queries: Sequence[str], k: int = 5, filters: Mapping | None = None
+        self,
+        queries: Sequence[str],
+        k: int = 5,
+        filters: Mapping | None = None,
+        *,
+        caller: Caller | None = None,
     ) -> list[list[dict]]:
-        """Top ``k`` per query; chunks sharing no term with the query (score 0) are never returned."""
+        """Top ``k`` per query among the chunks ``caller`` may read that pass ``filters``;
+        chunks sharing no term with the query (score 0) are never returned."""
+        check_caller(caller)
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         queries = _check_queries(queries)
-        mask = self._mask(filters)
+        mask = _eligible(self.chunks, _normalise_filters(filters), caller)
         _warn_unknown_keys(filters, self.chunks, self._fields)
         out = []
         for query in queries:
-            s = self.scores(query)
-            if mask is not None:
-                s = np.where(mask, s, 0.0)
+            s = np.where(mask, self.scores(query), 0.0)  # ineligible chunks never compete
             cand = np.flatnonzero(s > 0)
             if len(cand) > k:
                 cand = cand[np.argpartition(-s[cand], k - 1)[:k]]
@@ -299,26 +327,38 @@ class DenseRetriever(_SearchMixin):
         return embed_texts(self.embedder, queries, batch_size=self.batch_size, show_progress=False)
 
     def search_vectors(
-        self, query_vecs: np.ndarray, k: int = 5, filters: Mapping | None = None
+        self,
+        query_vecs: np.ndarray,
+        k: int = 5,
+        filters: Mapping | None = None,
+        *,
+        caller: Caller | None = None,
     ) -> list[list[dict]]:
-        """Like :meth:`search_many` for already-embedded queries (q, d)."""
+        """Like :meth:`search_many` for already-embedded queries (q, d).
+
+        When ``caller`` may read every chunk and there is no filter, the index answers as built
+        (flat: exact; IVF/HNSW: approximate); otherwise the search is exact over the eligible
+        rows (or widening, for an index without stored vectors)."""
+        check_caller(caller)
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         norm = _normalise_filters(filters)
         _warn_unknown_keys(norm, self.index.chunks, self._fields)
         query_vecs = np.ascontiguousarray(np.atleast_2d(query_vecs), np.float32)
-        if norm is None:
-            n = len(self.index.chunks)
-            return self._hits(*self.index.search(query_vecs, min(n, k)), None, k)
-        eligible = np.flatnonzero(
-            np.fromiter((matches_filters(c, norm) for c in self.index.chunks), bool)
-        )
+        mask = _eligible(self.index.chunks, norm, caller)
+        n = len(self.index.chunks)
         vectors = getattr(self.index, "vectors", None)
-        if vectors is not None and len(vectors) == len(self.index.chunks):
+        exact_ok = vectors is not None and len(vectors) == n
+        if mask.all():
+            out = self._hits(*self.index.search(query_vecs, min(n, k)), None, k)
+            if not exact_ok or all(len(h) == min(n, k) for h in out):
+                return out  # an IVF probe that found < k falls through to the exact search
+        eligible = np.flatnonzero(mask)
+        if exact_ok:
             return self._exact(query_vecs, np.asarray(vectors), eligible, k)
-        return self._widening(query_vecs, norm, len(eligible), k)
+        return self._widening(query_vecs, mask, len(eligible), k)
 
-    def _hits(self, scores, positions, norm, k: int) -> list[list[dict]]:
+    def _hits(self, scores, positions, mask: np.ndarray | None, k: int) -> list[list[dict]]:
         out = []
         for row_s, row_p in zip(scores, positions, strict=True):
             hits = []
@@ -326,7 +366,7 @@ class DenseRetriever(_SearchMixin):
                 if p < 0:
                     continue
                 chunk = self.index.chunks[int(p)]
-                if norm is None or matches_filters(chunk, norm):
+                if mask is None or mask[int(p)]:
                     hits.append(_hit(chunk, s, len(hits) + 1))
                     if len(hits) == k:
                         break
@@ -351,29 +391,36 @@ class DenseRetriever(_SearchMixin):
             )
         return out
 
-    def _widening(self, q: np.ndarray, norm: dict, n_eligible: int, k: int):
+    def _widening(self, q: np.ndarray, mask: np.ndarray, n_eligible: int, k: int):
         """Ask the index ever deeper (x4) until every query has ``min(k, n_eligible)`` hits."""
         n = len(self.index.chunks)
         want = min(k, n_eligible)
         fetch = min(n, k * self.overfetch)
         while True:
-            out = self._hits(*self.index.search(q, fetch), norm, k)
+            out = self._hits(*self.index.search(q, fetch), mask, k)
             if fetch >= n or all(len(h) >= want for h in out):
                 return out
             fetch = min(n, fetch * 4)
 
     def search_many(
-        self, queries: Sequence[str], k: int = 5, filters: Mapping | None = None
+        self,
+        queries: Sequence[str],
+        k: int = 5,
+        filters: Mapping | None = None,
+        *,
+        caller: Caller | None = None,
     ) -> list[list[dict]]:
-        """Top ``k`` per query; all queries are embedded in one call. With a filter: exact over
-        the eligible chunks, so ``k`` hits whenever ``k`` chunks pass (see the module notes)."""
+        """Top ``k`` per query among the chunks ``caller`` may read; all queries are embedded in
+        one call. Exact over the eligible chunks, so ``k`` hits whenever ``k`` chunks are
+        eligible (see the module notes)."""
+        check_caller(caller)
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         queries = _check_queries(queries)
         if not queries:
             return []
         _normalise_filters(filters)  # a bad filter fails before the embedding work
-        return self.search_vectors(self.embed_queries(queries), k, filters=filters)
+        return self.search_vectors(self.embed_queries(queries), k, filters=filters, caller=caller)
 
 
 def _warn_truncated(embedder, queries: list[str]) -> int:
@@ -466,13 +513,20 @@ class HybridRetriever(_SearchMixin):
         return out
 
     def search_many(
-        self, queries: Sequence[str], k: int = 5, filters: Mapping | None = None
+        self,
+        queries: Sequence[str],
+        k: int = 5,
+        filters: Mapping | None = None,
+        *,
+        caller: Caller | None = None,
     ) -> list[list[dict]]:
-        """Top ``k`` fused hits per query (each retriever fetches ``max(depth, k)``)."""
+        """Top ``k`` fused hits per query (each retriever fetches ``max(depth, k)``), both
+        retrievers restricted to what ``caller`` may read."""
+        check_caller(caller)
         if k < 1:
             raise ValueError(f"k must be >= 1, got {k}")
         queries = _check_queries(queries)
         depth = max(self.depth, k)
-        dense = self.dense.search_many(queries, depth, filters=filters)
-        sparse = self.sparse.search_many(queries, depth, filters=filters)
+        dense = self.dense.search_many(queries, depth, filters=filters, caller=caller)
+        sparse = self.sparse.search_many(queries, depth, filters=filters, caller=caller)
         return [self.fuse(d, s, k) for d, s in zip(dense, sparse, strict=True)]

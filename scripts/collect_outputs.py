@@ -50,6 +50,7 @@ def collect(out: Path, batch_size: int = 16) -> list[dict]:
     from labkit.generate import GenerationConfig, closed_book_answer, rag_answer
     from labkit.index import load_or_build_index
     from labkit.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+    from labkit.security.access import Caller
     from labkit.store import atomic_write_jsonl
 
     prof = labkit.setup(seed=0)
@@ -62,8 +63,17 @@ def collect(out: Path, batch_size: int = 16) -> list[dict]:
 
     queries = [q["question"] for q in dev]
     t0 = time.perf_counter()
-    rag = rag_answer(queries, lambda query, k: hybrid.search(query, k), model, tok, k=3, cfg=cfg)
-    closed = closed_book_answer(queries, model, tok, cfg)
+    staff = Caller("agent")  # as collected: the whole help center, every article
+    rag = rag_answer(
+        queries,
+        lambda query, k, caller: hybrid.search(query, k, caller=caller),
+        model,
+        tok,
+        k=3,
+        cfg=cfg,
+        caller=staff,
+    )
+    closed = closed_book_answer(queries, model, tok, cfg, caller=staff)
     records = [
         {"id": q["id"], "source": source, "question": q["question"], "text": r["text"]}
         for source, results in (("rag", rag), ("closed_book", closed))

@@ -3,6 +3,9 @@
 import pytest
 
 from labkit.evaluate import answer_metrics, calibrate_gate, retrieval_table, score_answers
+from labkit.security.access import Caller
+
+AGENT = Caller("agent")  # the course's retrieval evaluation reads every article
 
 QS = [
     {
@@ -121,10 +124,11 @@ def test_calibrate_gate_separable_and_overlapping():
 
 def test_retrieval_table_uses_doc_level_ranks():
     class Fixed:
-        def search_many(self, queries, k, filters=None):
+        def search_many(self, queries, k, filters=None, *, caller):
+            assert caller == AGENT  # the caller reaches the retriever
             return [[{"doc_id": "kb-x"}, {"doc_id": "kb-x"}, {"doc_id": "kb-a"}] for _ in queries]
 
-    t = retrieval_table({"fixed": Fixed()}, QS[:1])
+    t = retrieval_table({"fixed": Fixed()}, QS[:1], caller=AGENT)
     assert t["fixed"]["recall@1"] == 0.0 and t["fixed"]["recall@3"] == 1.0
     assert t["fixed"]["mrr@10"] == pytest.approx(0.5)  # kb-a is the 2nd distinct article
 
@@ -138,7 +142,7 @@ from labkit.stats import wilson_interval  # noqa: E402
 class _Ranked:
     """A fake retriever: each question text names its ranked doc ids, comma-separated."""
 
-    def search_many(self, queries, k, filters=None):
+    def search_many(self, queries, k, filters=None, *, caller):
         return [[{"doc_id": d} for d in q.split(",")][:k] for q in queries]
 
 
@@ -171,7 +175,9 @@ def test_retrieval_by_class_splits_classes_and_skips_unanswerable():
     qs += [_q("p1", "kb-x,kb-a", ["kb-a"], "paraphrase")]
     qs += [_q("m1", "kb-a,kb-x", ["kb-a", "kb-b"], "multi")]  # one of two gold articles
     qs += [_q("u1", "kb-a", [], "unanswerable")]
-    rows = retrieval_by_class({"fake": _Ranked()}, qs, ks=(1, 5), metrics=["recall@1"])
+    rows = retrieval_by_class(
+        {"fake": _Ranked()}, qs, ks=(1, 5), metrics=["recall@1"], caller=AGENT
+    )
     by = {r["class"]: r for r in rows}
     assert set(by) == {"all", "single", "paraphrase", "multi"}
     assert by["all"]["n"] == 5  # the unanswerable question is not scored
@@ -184,7 +190,9 @@ def test_retrieval_by_class_splits_classes_and_skips_unanswerable():
 
 def test_retrieval_by_class_refuses_no_answerable_questions():
     with pytest.raises(ValueError, match="no answerable"):
-        retrieval_by_class({"fake": _Ranked()}, [_q("u1", "kb-a", [], "unanswerable")])
+        retrieval_by_class(
+            {"fake": _Ranked()}, [_q("u1", "kb-a", [], "unanswerable")], caller=AGENT
+        )
 
 
 def _rows(hits, ndcg):
@@ -213,3 +221,19 @@ def test_compare_retrievers_half_recall_is_not_a_hit():
 def test_compare_retrievers_needs_the_same_questions():
     with pytest.raises(ValueError, match="same"):
         compare_retrievers(_rows([1.0], [1.0]), _rows([1.0, 0.0], [1.0, 0.0]))
+
+
+def test_retrieval_evaluation_needs_a_caller():
+    from labkit.evaluate import doc_rankings, retrieval_scores
+
+    qs = [_q("s1", "kb-a,kb-b", ["kb-a"], "single")]
+    for call in (
+        lambda: doc_rankings(_Ranked(), qs),
+        lambda: retrieval_scores(_Ranked(), qs),
+        lambda: retrieval_table({"fake": _Ranked()}, qs),
+        lambda: retrieval_by_class({"fake": _Ranked()}, qs),
+        lambda: retrieval_by_class({"fake": _Ranked()}, qs, caller="agent"),
+    ):
+        with pytest.raises(TypeError, match="who is asking"):
+            call()
+    assert doc_rankings(_Ranked(), qs, caller=AGENT) == {"s1": ["kb-a", "kb-b"]}

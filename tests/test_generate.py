@@ -16,6 +16,9 @@ from labkit.generate import (
     rag_answer,
     shared_prefix_length,
 )
+from labkit.security.access import AccessError, Caller
+
+PUBLIC = Caller("public")
 
 CHUNKS = [
     {
@@ -267,14 +270,22 @@ class ExplodingModel:
 def test_gate_skips_model_when_scores_low():
     low = [dict(c, score=0.1) for c in CHUNKS]
     out = rag_answer(
-        ["q1", "q2"], lambda q, k: low[:k], ExplodingModel(), tok=None, k=2, min_score=0.3
+        ["q1", "q2"],
+        lambda q, k, caller: low[:k],
+        ExplodingModel(),
+        tok=None,
+        k=2,
+        min_score=0.3,
+        caller=PUBLIC,
     )
     assert [o["gated"] for o in out] == [True, True]
     assert all(o["text"] == REFUSAL and is_refusal(o["text"]) for o in out)
     assert all(
         len(o["chunks"]) == 2 and o["citations"] == [] and o["prompt_tokens"] == 0 for o in out
     )
-    empty = rag_answer(["q"], lambda q, k: [], ExplodingModel(), tok=None, min_score=0.0)
+    empty = rag_answer(
+        ["q"], lambda q, k, caller: [], ExplodingModel(), tok=None, min_score=0.0, caller=PUBLIC
+    )
     assert empty[0]["gated"]
 
 
@@ -282,7 +293,7 @@ def test_gate_skips_model_when_scores_low():
 def test_rag_answer_end_to_end(generator):
     model, tok = generator
 
-    def retrieve(q, k):
+    def retrieve(q, k, caller):
         return CHUNKS[:k] if "refund" in q else [dict(c, score=0.05) for c in CHUNKS[:k]]
 
     cfg = GenerationConfig(max_new_tokens=24, progress=False)
@@ -294,6 +305,7 @@ def test_rag_answer_end_to_end(generator):
         k=3,
         min_score=0.3,
         cfg=cfg,
+        caller=PUBLIC,
     )
     assert [o["gated"] for o in out] == [False, True]
     assert out[0]["prompt_tokens"] > 0 and out[0]["text"]
@@ -301,7 +313,7 @@ def test_rag_answer_end_to_end(generator):
     assert [c["chunk_id"] for c in out[0]["cited_chunks"]] == [
         CHUNKS[c - 1]["chunk_id"] for c in out[0]["citations"]
     ]
-    closed = closed_book_answer(["How long do refunds take?"], model, tok, cfg)
+    closed = closed_book_answer(["How long do refunds take?"], model, tok, cfg, caller=PUBLIC)
     assert set(closed[0]) == set(out[0]) and not closed[0]["gated"] and closed[0]["chunks"] == []
 
 
@@ -345,3 +357,44 @@ def test_shared_prefix_cache_gives_the_same_answers(profile, monkeypatch):
     assert len(calls) == 1 and calls[0] >= 64  # computed once, for the whole system prompt
     assert [s["text"] for s in shared] == [p["text"] for p in plain]
     assert [s["prompt_tokens"] for s in shared] == [p["prompt_tokens"] for p in plain]
+
+
+# --- issue 13 section 1: who is asking, on the answer path
+
+
+def test_rag_answer_requires_a_caller_and_passes_it_to_retrieval():
+    seen = []
+
+    def retrieve(q, k, caller):
+        seen.append(caller)
+        return [dict(c, score=0.1) for c in CHUNKS[:k]]
+
+    for bad in (None, "public", {"role": "public"}):
+        with pytest.raises(TypeError, match=r"pass caller=Caller\('public'\) \(who is asking\?\)"):
+            rag_answer(["q"], retrieve, ExplodingModel(), None, min_score=0.5, caller=bad)
+    assert seen == []  # refused before any retrieval
+    out = rag_answer(["q"], retrieve, ExplodingModel(), None, min_score=0.5, caller=PUBLIC)
+    assert seen == [PUBLIC] and out[0]["caller"] == "public"
+    with pytest.raises(TypeError, match="who is asking"):
+        closed_book_answer(["q"], ExplodingModel(), None)
+
+
+def test_rag_answer_stops_a_chunk_above_the_caller_before_any_prompt(monkeypatch):
+    import labkit.generate as gen
+
+    def no_prompt(*a, **kw):
+        raise AssertionError("a prompt was built")
+
+    monkeypatch.setattr(gen, "build_rag_messages", no_prompt)
+    monkeypatch.setattr(gen, "generate_batch", no_prompt)
+    internal = dict(CHUNKS[1], access="internal")
+
+    def leaky(q, k, caller):  # a retrieve function that ignores the caller
+        return [CHUNKS[0], internal]
+
+    for role in ("public", "customer"):
+        with pytest.raises(AccessError, match=r"d2#0.*'internal'.*" + role):
+            rag_answer(["q"], leaky, ExplodingModel(), None, k=2, caller=Caller(role))
+    customer_only = dict(CHUNKS[1], access="customer")
+    with pytest.raises(AccessError):
+        rag_answer(["q"], lambda q, k, caller: [customer_only], None, None, k=1, caller=PUBLIC)

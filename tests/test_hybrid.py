@@ -6,6 +6,7 @@ import math
 import pytest
 
 from labkit import behaviour, evidence, hybrid
+from labkit.security.access import AccessError, Caller
 
 FACT = {"id": "f-1", "article_id": "kb-a", "must_contain": ["8 retry attempts"]}
 CHUNKS = [
@@ -199,3 +200,58 @@ def test_attribute_sentences_cites_copied_sentences_only():
     assert (
         hybrid.attribute_sentences("Hi Chen, thanks for writing. — Nimbalo Support", CHUNKS) == []
     )
+
+
+# --- issue 13 section 1: answer_tickets and source_retriever take a caller
+
+
+class _Searcher:
+    """Records the caller each search gets; returns chunks of every level."""
+
+    def __init__(self):
+        self.callers = []
+
+    def search(self, query, k, *, caller):
+        self.callers.append(caller)
+        return [dict(c, access="public", chunk_id=f"c{i}") for i, c in enumerate(CHUNKS)][:k]
+
+
+def test_source_retriever_requires_and_passes_the_caller():
+    s = _Searcher()
+    retrieve = hybrid.source_retriever(s, min_words=3)
+    with pytest.raises(TypeError, match="who is asking"):
+        retrieve("q", 2)
+    assert len(retrieve("q", 2, caller=Caller("customer"))) == 2
+    assert s.callers == [Caller("customer")]
+
+
+def test_answer_tickets_requires_a_caller_and_stops_chunks_above_it(monkeypatch):
+    def fake_generate(model, tok, messages_list, cfg=None):
+        fake_generate.prompts += messages_list
+        return [
+            {"text": "{}", "prompt_tokens": 1, "new_tokens": 1, "seconds": 0.0}
+            for _ in messages_list
+        ]
+
+    fake_generate.prompts = []
+    monkeypatch.setattr(hybrid, "generate_batch", fake_generate)
+    with pytest.raises(TypeError, match="who is asking"):
+        hybrid.answer_tickets(["Subject: s"], None, None)
+    internal = dict(CHUNKS[1], access="internal", chunk_id="kb-a#0")
+    with pytest.raises(AccessError, match="kb-a#0"):
+        hybrid.answer_tickets(
+            ["Subject: s"],
+            None,
+            None,
+            caller=Caller("customer"),
+            retrieve_fn=lambda q, k, caller: [CHUNKS[0], internal],
+        )
+    assert fake_generate.prompts == []  # nothing reached a prompt
+    out = hybrid.answer_tickets(
+        ["Subject: s"],
+        None,
+        None,
+        caller=Caller("agent"),
+        retrieve_fn=lambda q, k, caller: [CHUNKS[0], internal],
+    )
+    assert out[0]["caller"] == "agent" and len(out[0]["chunks"]) == 2

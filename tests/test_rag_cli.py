@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from labkit.rag import cli
+from labkit.security.access import Caller
 
 # folder -> modules; the folder becomes the documents' "folder" metadata (filterable)
 MODULES = {
@@ -154,7 +155,7 @@ def workspace(tmp_path_factory, models_for_cli):
 
 @pytest.mark.slow
 def test_ask_on_a_folder_that_was_never_indexed(tmp_path, models_for_cli, capsys):
-    assert cli.main(["ask", str(tmp_path), "question?"]) == 2
+    assert cli.main(["ask", str(tmp_path), "question?", "--as", "public"]) == 2
     assert "no rag.json; run `python -m labkit.rag index" in capsys.readouterr().err
 
 
@@ -164,7 +165,9 @@ def test_metadata_filters_reach_the_index(workspace):
     assert {c["folder"] for c in ws.index.chunks} == set(MODULES)
     filters = cli.parse_filters(["folder=text"], ws.index.chunks)
     for name in ("dense", "bm25", "hybrid"):
-        hits = ws.retrievers[name].search("How do I parse options?", 5, filters=filters)
+        hits = ws.retrievers[name].search(
+            "How do I parse options?", 5, filters=filters, caller=Caller("public")
+        )
         assert hits and {h["folder"] for h in hits} == {"text"}
 
 
@@ -175,7 +178,7 @@ def test_own_documents_end_to_end(workspace, capsys):
 
     # ask before calibration: answers with a citation, says the gate is uncalibrated
     question = "Which module parses command-line options and arguments?"
-    assert cli.main(["ask", ws_dir, question, "-k", "3"]) == 0
+    assert cli.main(["ask", ws_dir, question, "-k", "3", "--as", "public"]) == 0
     out = capsys.readouterr().out
     assert "Gate:     uncalibrated" in out
     cites = [line for line in out.splitlines() if line.startswith("Cites:")]
@@ -188,7 +191,7 @@ def test_own_documents_end_to_end(workspace, capsys):
         [{"question": q, "answerable": True} for q, _ in QUESTIONS]
         + [{"question": q, "answerable": False} for q in OFF_TOPIC],
     )
-    assert cli.main(["calibrate", ws_dir, str(labelled)]) == 0
+    assert cli.main(["calibrate", ws_dir, str(labelled), "--as", "public"]) == 0
     gate = json.loads((workspace / "ws" / "gate.json").read_text())
     assert gate["n_answerable"] == 20 and gate["n_unanswerable"] == 6
     assert gate["balanced_accuracy"] > 0.8  # off-topic questions sit far from these documents
@@ -198,7 +201,7 @@ def test_own_documents_end_to_end(workspace, capsys):
         workspace / "questions.jsonl",
         [{"id": f"q{i}", "question": q, "gold_ids": [g]} for i, (q, g) in enumerate(QUESTIONS)],
     )
-    assert cli.main(["eval", ws_dir, str(qs), "--no-answers"]) == 0
+    assert cli.main(["eval", ws_dir, str(qs), "--no-answers", "--as", "public"]) == 0
     report = json.loads((workspace / "ws" / "eval" / "questions.json").read_text())
     hybrid = report["retrieval"]["hybrid"]
     print("measured:", {k: v["recall@5"] for k, v in report["retrieval"].items()}, hybrid)
@@ -207,7 +210,7 @@ def test_own_documents_end_to_end(workspace, capsys):
     assert report["retrieval"]["dense"]["recall@5"] >= RECALL5_FLOOR
 
     two = _jsonl(workspace / "two.jsonl", [json.loads(x) for x in qs.read_text().split("\n")[:2]])
-    assert cli.main(["eval", ws_dir, str(two), "-k", "3"]) == 0
+    assert cli.main(["eval", ws_dir, str(two), "-k", "3", "--as", "customer"]) == 0
     out = capsys.readouterr().out
     assert "recall@5" in out and "calibrated: refuse when" in out
     answers = json.loads((workspace / "ws" / "eval" / "two.json").read_text())["answers"]
@@ -217,7 +220,7 @@ def test_own_documents_end_to_end(workspace, capsys):
 @pytest.mark.slow
 def test_eval_names_a_gold_id_that_is_not_a_document(workspace, capsys):
     qs = _jsonl(workspace / "typo.jsonl", [{"question": "Options?", "gold_ids": ["argparse"]}])
-    assert cli.main(["eval", str(workspace / "ws"), str(qs), "--no-answers"]) == 2
+    assert cli.main(["eval", str(workspace / "ws"), str(qs), "--no-answers", "--as", "agent"]) == 2
     err = capsys.readouterr().err
     assert "gold id(s) ['argparse'] are not documents" in err and "ids look like" in err
 
@@ -230,3 +233,16 @@ def test_a_gate_from_another_index_version_is_not_used(workspace, tmp_path):
     atomic_write_json(workspace / "ws" / "gate.json", gate | {"fingerprint": "other"})
     ws = cli.Workspace(workspace / "ws", cli._embedder())
     assert ws.gate is None and "another version" in ws.gate_note
+
+
+@pytest.mark.parametrize("command", ["ask", "eval", "calibrate"])
+def test_every_command_that_searches_requires_as_role(command, tmp_path, capsys):
+    argv = [command, str(tmp_path), "question?" if command == "ask" else str(tmp_path / "q.jsonl")]
+    with pytest.raises(SystemExit) as e:
+        cli.main(argv)
+    assert e.value.code == 2 and "--as" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main([*argv, "--as", "admin"])  # not a role
+    assert "invalid choice: 'admin'" in capsys.readouterr().err
+    args = cli._parser().parse_args([*argv, "--as", "customer"])
+    assert cli._caller(args) == Caller("customer")

@@ -12,6 +12,9 @@ from labkit.retrieve import (
     matches_filters,
     rrf_fuse,
 )
+from labkit.security.access import Caller
+
+AGENT = Caller("agent")  # reads every level: these tests are about ranking and filters
 
 ACCESS = ["public", "customer", "internal"]
 
@@ -79,29 +82,29 @@ def make_dense(chunks):
 
 def test_bm25_exact_keyword_first():
     bm25 = BM25Retriever(make_chunks())
-    hits = bm25.search("SAML Okta", k=3)
+    hits = bm25.search("SAML Okta", k=3, caller=AGENT)
     assert hits[0]["chunk_id"] == "c3"
     assert hits[0]["rank"] == 1 and hits[0]["score"] > 0
     assert [h["rank"] for h in hits] == list(range(1, len(hits) + 1))
     # no shared term -> no hits (zero-score chunks are never returned)
-    assert bm25.search("zebra", k=3) == []
+    assert bm25.search("zebra", k=3, caller=AGENT) == []
 
 
 def test_bm25_stemming_matches_inflections():
     bm25 = BM25Retriever(make_chunks())
     if not bm25.stemmed:
         pytest.skip("PyStemmer not installed")
-    assert bm25.search("refunding", k=1)[0]["chunk_id"] == "c0"
+    assert bm25.search("refunding", k=1, caller=AGENT)[0]["chunk_id"] == "c0"
     unstemmed = BM25Retriever(make_chunks(), BM25Config(stemmer=None))
-    assert unstemmed.search("refunding", k=1) == []
+    assert unstemmed.search("refunding", k=1, caller=AGENT) == []
 
 
 def test_bm25_search_many_matches_search():
     bm25 = BM25Retriever(make_chunks())
     qs = ["requests per minute", "invoices PDF"]
-    many = bm25.search_many(qs, k=2)
+    many = bm25.search_many(qs, k=2, caller=AGENT)
     assert [[h["chunk_id"] for h in hits] for hits in many] == [
-        [h["chunk_id"] for h in bm25.search(q, k=2)] for q in qs
+        [h["chunk_id"] for h in bm25.search(q, k=2, caller=AGENT)] for q in qs
     ]
 
 
@@ -113,20 +116,25 @@ def test_filters_never_return_disallowed(which):
     allowed = {"public", "customer"}
     n_hits = 0
     for q in ["refund", "SAML Okta", "requests per minute 429", "webhook", "invoice"]:
-        hits = r.search(q, k=6, filters={"access": allowed})
+        hits = r.search(q, k=6, filters={"access": allowed}, caller=AGENT)
         n_hits += len(hits)
         assert all(h["access"] in allowed for h in hits)
         if which == "hybrid":
             continue  # fusion re-ranks the filtered lists, so no prefix relation to check
-        unfiltered = r.search(q, k=6)
+        unfiltered = r.search(q, k=6, caller=AGENT)
         assert [h["chunk_id"] for h in hits] == [
             h["chunk_id"] for h in unfiltered if h["access"] in allowed
         ][: len(hits)]
-        hits = r.search(q, k=6, filters={"access": "internal", "category": "billing-refunds"})
+        hits = r.search(
+            q, k=6, filters={"access": "internal", "category": "billing-refunds"}, caller=AGENT
+        )
         assert all(h["access"] == "internal" and h["category"] == "billing-refunds" for h in hits)
     assert n_hits > 0
     # the 429 chunks are all internal: a filter may return nothing rather than a wrong chunk
-    assert all(h["access"] != "internal" for h in r.search("429", k=6, filters={"access": allowed}))
+    assert all(
+        h["access"] != "internal"
+        for h in r.search("429", k=6, filters={"access": allowed}, caller=AGENT)
+    )
 
 
 def test_filter_on_missing_field_fails_closed():
@@ -138,10 +146,10 @@ def test_filter_on_missing_field_fails_closed():
 def test_dense_returns_nearest_and_handles_small_index():
     chunks = make_chunks()
     dense = make_dense(chunks)
-    hits = dense.search("webhook retries", k=2)
+    hits = dense.search("webhook retries", k=2, caller=AGENT)
     assert hits[0]["chunk_id"] == "c4"
     assert hits[0]["score"] >= hits[1]["score"]
-    assert len(dense.search("anything", k=50)) == len(chunks)  # k > index size
+    assert len(dense.search("anything", k=50, caller=AGENT)) == len(chunks)  # k > index size
 
 
 def test_rrf_hand_computed_order():
@@ -190,30 +198,30 @@ def _three(chunks=None):
 def test_empty_or_blank_query_is_refused(which, query):
     r = _three()[which]
     with pytest.raises(ValueError, match="empty or blank"):
-        r.search(query, k=3)
+        r.search(query, k=3, caller=AGENT)
     with pytest.raises(ValueError, match=r"query 1 is empty or blank"):
-        r.search_many(["refund", query], k=3)
+        r.search_many(["refund", query], k=3, caller=AGENT)
 
 
 @pytest.mark.parametrize("which", ["bm25", "dense", "hybrid"])
 def test_one_string_to_search_many_is_refused(which):
     with pytest.raises(TypeError, match="not one string"):
-        _three()[which].search_many("refund", k=3)
+        _three()[which].search_many("refund", k=3, caller=AGENT)
 
 
 @pytest.mark.parametrize("which", ["bm25", "dense", "hybrid"])
 def test_empty_filter_dict_is_refused_not_ignored(which):
     r = _three()[which]
     with pytest.raises(ValueError, match=r"filters=\{\} filters nothing.*filters=None"):
-        r.search("refund", k=3, filters={})
-    assert r.search("refund", k=3, filters=None)  # None is the way to say "no filter"
+        r.search("refund", k=3, filters={}, caller=AGENT)
+    assert r.search("refund", k=3, filters=None, caller=AGENT)  # None is the way to say "no filter"
 
 
 @pytest.mark.parametrize("which", ["bm25", "dense"])
 def test_misspelt_filter_key_warns_with_the_fields_that_exist(which):
     r = _three()[which]
     with pytest.warns(UserWarning, match=r"filter key 'acess' is a field of no chunk.*'access'"):
-        hits = r.search("refund", k=3, filters={"acess": "public"})
+        hits = r.search("refund", k=3, filters={"acess": "public"}, caller=AGENT)
     assert hits == []  # still fails closed
 
 
@@ -255,7 +263,7 @@ def test_filtered_dense_search_returns_k_hits_when_k_are_eligible(kind):
     _, pos = index.search(q, 20)
     assert not public & set(pos[0].tolist())
     for k in (1, 5, 12, 20):
-        hits = dense.search_vectors(q, k=k, filters={"access": "public"})[0]
+        hits = dense.search_vectors(q, k=k, filters={"access": "public"}, caller=AGENT)[0]
         assert len(hits) == min(k, len(public))
         assert all(h["access"] == "public" for h in hits)
         assert [h["rank"] for h in hits] == list(range(1, len(hits) + 1))
@@ -267,8 +275,8 @@ def test_filtered_dense_scores_match_unfiltered_scores():
     index = TinyIndex(vecs, chunks)
     index.vectors = vecs
     dense = DenseRetriever(index, embedder=None)
-    every = {h["chunk_id"]: h["score"] for h in dense.search_vectors(q, k=300)[0]}
-    for h in dense.search_vectors(q, k=5, filters={"access": "public"})[0]:
+    every = {h["chunk_id"]: h["score"] for h in dense.search_vectors(q, k=300, caller=AGENT)[0]}
+    for h in dense.search_vectors(q, k=5, filters={"access": "public"}, caller=AGENT)[0]:
         assert h["score"] == pytest.approx(every[h["chunk_id"]], abs=1e-5)
 
 
@@ -298,8 +306,8 @@ def test_queries_longer_than_the_window_warn_once_with_the_count():
     long_q = " ".join(["refund"] * 7)  # 9 word pieces with [CLS]/[SEP] > 8
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        dense.search_many([long_q, "refund", long_q + " now"], k=1)
-        dense.search_many(["refund policy"], k=1)  # 4 word pieces: no warning
+        dense.search_many([long_q, "refund", long_q + " now"], k=1, caller=AGENT)
+        dense.search_many(["refund policy"], k=1, caller=AGENT)  # 4 word pieces: no warning
     msgs = [str(w.message) for w in seen if "window" in str(w.message)]
     assert len(msgs) == 1  # one warning per call, with the count
     assert "2 of 3 queries are longer than the embedder's window of 8" in msgs[0]
@@ -316,4 +324,58 @@ def test_minilm_window_warning_on_a_real_long_query(embedder):
     dense = DenseRetriever(index, embedder)
     long_q = "How do refunds work for annual plans? " * 60  # ~540 word pieces
     with pytest.warns(UserWarning, match=f"1 of 1 queries .* window of {embedder.max_seq_length}"):
-        dense.search(long_q, k=1)
+        dense.search(long_q, k=1, caller=AGENT)
+
+
+# --- issue 13 section 1: the caller is required and enforced inside every retriever
+
+
+@pytest.mark.parametrize("which", ["bm25", "dense", "hybrid"])
+def test_missing_or_wrong_caller_is_a_type_error(which):
+    r = _three()[which]
+    for call in (
+        lambda: r.search("refund", k=3),
+        lambda: r.search_many(["refund"], k=3),
+        lambda: r.search("refund", k=3, caller="public"),
+        lambda: r.search_many(["refund"], 3, None, caller={"role": "agent"}),
+    ):
+        with pytest.raises(TypeError, match=r"pass caller=Caller\('public'\) \(who is asking\?\)"):
+            call()
+
+
+@pytest.mark.parametrize("which", ["bm25", "dense", "hybrid"])
+def test_caller_restricts_before_the_top_k(which):
+    r = _three()[which]
+    for role, levels in (("public", {"public"}), ("customer", {"public", "customer"})):
+        for q in ["refund", "SAML Okta", "requests per minute 429", "webhook invoice"]:
+            hits = r.search(q, k=6, caller=Caller(role))
+            assert all(h["access"] in levels for h in hits)
+            same = r.search(q, k=6, filters={"access": levels}, caller=AGENT)
+            assert [h["chunk_id"] for h in hits] == [h["chunk_id"] for h in same]
+    # caller and filter intersect: a public caller asking for internal chunks gets none
+    assert r.search("429 quota", k=6, filters={"access": "internal"}, caller=Caller("public")) == []
+
+
+def test_chunks_without_access_count_as_public_and_hits_say_so():
+    chunks = [{k: v for k, v in c.items() if k != "access"} for c in make_chunks()]
+    chunks[2]["access"] = "internl"  # an unknown level: nobody reads it (fail closed)
+    for r in _three(chunks).values():
+        hits = r.search("requests per minute", k=6, caller=Caller("public"))
+        assert hits and all(h["access"] == "public" for h in hits)
+        assert "c2" not in {h["chunk_id"] for h in hits}
+        assert "c2" not in {
+            h["chunk_id"] for h in r.search("requests per minute", k=6, caller=AGENT)
+        }
+
+
+def test_dense_caller_search_returns_k_when_k_are_permitted():
+    from labkit.chunk import ChunkConfig
+    from labkit.index import IndexConfig, VectorIndex
+
+    chunks, vecs, q, public = _rare_public_corpus()
+    for kind in ("flat", "ivf", "hnsw"):
+        index = VectorIndex(chunks, vecs, "fake", ChunkConfig(), IndexConfig(kind), {})
+        dense = DenseRetriever(index, embedder=None)
+        for k in (1, 5, 12, 20):
+            hits = dense.search_vectors(q, k=k, caller=Caller("public"))[0]
+            assert [h["chunk_id"] for h in hits] == _reference(vecs, q, public, k)

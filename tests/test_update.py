@@ -5,6 +5,7 @@ import pytest
 from labkit import course, data, update
 from labkit.index import build_index
 from labkit.retrieve import DenseRetriever
+from labkit.security.access import Caller
 
 CHANGE = {
     "fact_id": "f-1",
@@ -96,6 +97,8 @@ def test_update_index_reembeds_only_changed_docs_and_keeps_the_original(embedder
     assert (stats["updated"], stats["added"], stats["deleted"], stats["unchanged"]) == (1, 0, 1, 4)
     assert (len(index.chunks), index.doc_hashes) == before  # the original is untouched
     assert v1[5]["id"] not in new.doc_hashes and all(c["doc_id"] != v1[5]["id"] for c in new.chunks)
-    hit = DenseRetriever(new, embedder).search("New: the limit is now 42 seats.", 1)[0]
+    hit = DenseRetriever(new, embedder).search(
+        "New: the limit is now 42 seats.", 1, caller=Caller("public")
+    )[0]
     assert hit["doc_id"] == v1[1]["id"] and "42 seats" in hit["text"]
     assert stats["seconds"] > 0

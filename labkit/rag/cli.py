@@ -1,9 +1,9 @@
 """The whole RAG path on your own documents, from the command line.
 
     python -m labkit.rag index DOCS --out DIR            # JSONL file, Markdown/text folder or BEIR folder
-    python -m labkit.rag ask DIR "question" [--filter key=value] [-k 3]
-    python -m labkit.rag eval DIR questions.jsonl [--question-field q --answer-field a --gold-field ids]
-    python -m labkit.rag calibrate DIR labelled.jsonl    # sets the refusal gate for these documents
+    python -m labkit.rag ask DIR "question" --as public [--filter key=value] [-k 3]
+    python -m labkit.rag eval DIR questions.jsonl --as agent [--question-field q --answer-field a --gold-field ids]
+    python -m labkit.rag calibrate DIR labelled.jsonl --as public  # sets the refusal gate
 
 DIR holds ``index/`` (a :class:`labkit.index.VectorIndex`), ``rag.json`` (what was indexed) and,
 after ``calibrate``, ``gate.json`` (the refusal threshold). Retrieval is hybrid (MiniLM dense +
@@ -11,6 +11,12 @@ BM25, fused) by default, answers come from the course generator (:func:`labkit.g
 retrieval metrics from :mod:`labkit.metrics`. The refusal gate compares the best chunk's cosine
 with a threshold calibrated on *your* labelled questions: a threshold from another corpus does
 not transfer, so ``ask`` refuses on score only once ``calibrate`` has run (it says so otherwise).
+
+Who is asking: ``ask``, ``eval`` and ``calibrate`` require ``--as ROLE`` (public, customer,
+agent; :class:`labkit.security.access.Caller`); every search and answer runs as that caller and
+sees only the chunks its role may read. Documents without an ``access`` field count as public,
+so on your own documents any role sees them all; add ``access`` (public/customer/internal) to a
+document's metadata to restrict it.
 Walkthrough: docs/OWN_DOCUMENTS.md; the pieces are taught in notebooks/01-03.
 """
 
@@ -28,6 +34,7 @@ __all__ = ["main", "parse_filters", "token_f1"]
 
 INDEX, INFO, GATE = "index", "rag.json", "gate.json"
 RETRIEVERS = ("hybrid", "dense", "bm25")
+ROLES = ("public", "customer", "agent")  # labkit.security.access.ROLE_ACCESS ("internal" = agent)
 
 
 class UsageError(ValueError):
@@ -62,6 +69,12 @@ def _generator():
 
     _err("loading the generator ...")
     return load_generator("none", _profile())
+
+
+def _caller(args):
+    from labkit.security.access import Caller
+
+    return Caller(args.role)
 
 
 # ------------------------------------------------------------------------------ filters
@@ -168,26 +181,30 @@ class Workspace:
             f"answerable + {gate['n_unanswerable']} unanswerable questions)"
         )
 
-    def top_cosines(self, queries: list[str], filters=None) -> list[float]:
-        """The gate's score: cosine of the best eligible chunk (-1 when none is eligible)."""
-        hits = self.dense.search_many(queries, 1, filters=filters)
+    def top_cosines(self, queries: list[str], filters=None, *, caller) -> list[float]:
+        """The gate's score: cosine of the best chunk ``caller`` may read that passes
+        ``filters`` (-1 when none is eligible)."""
+        hits = self.dense.search_many(queries, 1, filters=filters, caller=caller)
         return [h[0]["score"] if h else -1.0 for h in hits]
 
-    def answer(self, queries: list[str], k: int, retriever: str, filters=None, progress=False):
-        """rag_answer over ``retriever`` with the gate (if calibrated); adds retrieval_ms."""
+    def answer(
+        self, queries: list[str], k: int, retriever: str, filters=None, progress=False, *, caller
+    ):
+        """rag_answer over ``retriever`` as ``caller``, with the gate (if calibrated); adds
+        retrieval_ms."""
         from labkit.generate import GenerationConfig, rag_answer
 
         model, tok = _generator()
         search = self.retrievers[retriever]
         ms: dict[str, float] = {}
 
-        def retrieve(query: str, k: int) -> list[dict]:
+        def retrieve(query: str, k: int, *, caller) -> list[dict]:
             t0 = time.perf_counter()
-            hits = search.search(query, k, filters=filters)
+            hits = search.search(query, k, filters=filters, caller=caller)
             ms[query] = (time.perf_counter() - t0) * 1000
             return hits
 
-        scores = dict(zip(queries, self.top_cosines(queries, filters), strict=True))
+        scores = dict(zip(queries, self.top_cosines(queries, filters, caller=caller), strict=True))
         # Uncalibrated: -inf still refuses a query with no eligible chunk at all (never answer
         # from empty sources), and nothing else.
         threshold = self.gate["threshold"] if self.gate else float("-inf")
@@ -200,6 +217,7 @@ class Workspace:
             min_score=threshold,
             cfg=GenerationConfig(progress=progress),
             gate_fn=scores.__getitem__,
+            caller=caller,
         )
         for r in results:
             r["retrieval_ms"], r["gate_score"] = ms.get(r["query"], 0.0), scores[r["query"]]
@@ -264,7 +282,7 @@ def _print_answer(r: dict, ws: Workspace, retriever: str) -> None:
 def cmd_ask(args) -> int:
     ws = Workspace(args.dir, _embedder())
     filters = parse_filters(args.filter, ws.index.chunks)
-    for r in ws.answer(args.question, args.k, args.retriever, filters):
+    for r in ws.answer(args.question, args.k, args.retriever, filters, caller=_caller(args)):
         _print_answer(r, ws, args.retriever)
         print()
     return 0
@@ -307,7 +325,7 @@ def _check_gold(questions: list[dict], ws: Workspace, source: str) -> None:
             )
 
 
-def _retrieval_table(ws: Workspace, questions: list[dict], depth: int = 10) -> dict:
+def _retrieval_table(ws: Workspace, questions: list[dict], depth: int = 10, *, caller) -> dict:
     from labkit.metrics import dedupe_doc_ids, evaluate_run
 
     answerable = [q for q in questions if q["gold_ids"]]
@@ -315,7 +333,7 @@ def _retrieval_table(ws: Workspace, questions: list[dict], depth: int = 10) -> d
     table = {}
     for name, retriever in ws.retrievers.items():
         t0 = time.perf_counter()
-        hits = retriever.search_many([q["question"] for q in answerable], depth * 4)
+        hits = retriever.search_many([q["question"] for q in answerable], depth * 4, caller=caller)
         ms = (time.perf_counter() - t0) * 1000 / max(1, len(answerable))
         run = {
             q["id"]: dedupe_doc_ids(h["doc_id"] for h in hs)
@@ -366,16 +384,25 @@ def cmd_eval(args) -> int:
     _check_gold(questions, ws, args.questions)
     n_ans = sum(bool(q["gold_ids"]) for q in questions)
     print(f"Retrieval over {n_ans} questions with gold ids (document level):")
-    table = _retrieval_table(ws, questions)
+    table = _retrieval_table(ws, questions, caller=_caller(args))
     metrics = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
     print(f"  {'':>7} " + " ".join(f"{m:>9}" for m in metrics) + "  ms/query")
     for name, row in table.items():
         print(f"  {name:>7} " + " ".join(f"{row[m]:9.3f}" for m in metrics), end="")
         print(f"  {row['ms_per_query']:8.1f}")
-    report = {"questions": str(args.questions), "retrieval": table, "gate": ws.gate_note}
+    report = {
+        "questions": str(args.questions),
+        "caller": args.role,
+        "retrieval": table,
+        "gate": ws.gate_note,
+    }
     if not args.no_answers:
         results = ws.answer(
-            [q["question"] for q in questions], args.k, args.retriever, progress=True
+            [q["question"] for q in questions],
+            args.k,
+            args.retriever,
+            progress=True,
+            caller=_caller(args),
         )
         summary = _answer_summary(questions, results)
         print(f"Answers ({args.retriever}, k={args.k}, {len(results)} questions):")
@@ -419,13 +446,15 @@ def cmd_calibrate(args) -> int:
             "than 10 of a kind the threshold is noisy: label more questions"
         )
     ws = Workspace(args.dir, _embedder())
-    gate = calibrate_gate(ws.top_cosines(ans), ws.top_cosines(una))
+    caller = _caller(args)
+    gate = calibrate_gate(ws.top_cosines(ans, caller=caller), ws.top_cosines(una, caller=caller))
     gate |= {
         "n_answerable": len(ans),
         "n_unanswerable": len(una),
         "score": "cosine of the best chunk (dense, MiniLM)",
         "labelled": str(Path(args.questions).resolve()),
         "fingerprint": ws.info["fingerprint"],
+        "caller": args.role,
     }
     atomic_write_json(Path(args.dir) / GATE, gate)
     print(
@@ -457,6 +486,14 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(s, question_file: bool):
         s.add_argument("dir", help="a folder written by `index`")
+        s.add_argument(
+            "--as",
+            dest="role",
+            required=True,
+            choices=ROLES,
+            help="who is asking (required): searches and answers see only the chunks this "
+            "role may read (documents without an 'access' field count as public)",
+        )
         if question_file:
             s.add_argument("questions", help="a JSONL file (or a BEIR folder)")
             s.add_argument("--question-field", default="question")

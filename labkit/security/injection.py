@@ -36,6 +36,7 @@ from ..generate import (
     is_refusal,
     normalize_answer,
 )
+from .access import Caller, check_caller, check_chunks
 
 __all__ = [
     "ATTACK_TYPES",
@@ -331,13 +332,16 @@ def detect_injection(text: str) -> list[str]:
 
 
 def guarded_retriever(
-    retrieve_fn: Callable[[str, int], list[dict]], extra: int = 3
-) -> Callable[[str, int], list[dict]]:  # standalone form of the detector defence
-    """``retrieve_fn`` whose flagged chunks are dropped: asks for ``k + extra``, keeps the first
-    ``k`` that :func:`detect_injection` passes (fewer when fewer pass)."""
+    retrieve_fn: Callable[..., list[dict]], extra: int = 3
+) -> Callable[..., list[dict]]:  # standalone form of the detector defence
+    """``retrieve(query, k, *, caller)`` over ``retrieve_fn`` (called with ``caller=``) whose
+    flagged chunks are dropped: asks for ``k + extra``, keeps the first ``k`` that
+    :func:`detect_injection` passes (fewer when fewer pass)."""
 
-    def retrieve(query: str, k: int) -> list[dict]:
-        return [c for c in retrieve_fn(query, k + extra) if not detect_injection(c["text"])][:k]
+    def retrieve(query: str, k: int, *, caller: Caller | None = None) -> list[dict]:
+        check_caller(caller)
+        found = retrieve_fn(query, k + extra, caller=caller)
+        return [c for c in found if not detect_injection(c["text"])][:k]
 
     return retrieve
 
@@ -428,9 +432,14 @@ def defended_answer(
     k: int = 3,
     gen_cfg=None,
     extra: int = 3,
+    *,
+    caller: Caller | None = None,
 ) -> list[dict]:
-    """Answer ``queries`` with RAG under ``defence``; returns per query: query, text (what the
-    user sees), raw_text (the model's answer before the output check), chunks (the k in the
+    """Answer ``queries`` with RAG under ``defence`` as ``caller`` (required; ``retrieve_fn`` is
+    called as ``retrieve_fn(query, k + extra, caller=caller)`` and every chunk it returns is
+    checked again: one the caller may not read raises
+    :class:`labkit.security.access.AccessError` before any prompt is built); returns per
+    query: query, caller (the role), text (what the user sees), raw_text (the model's answer before the output check), chunks (the k in the
     prompt), dropped (flagged chunks among the top k, replaced by the next clean ones), evidence
     (the wider set the output check votes over), blocked
     (output-check reasons; the user then sees the refusal).
@@ -439,9 +448,11 @@ def defended_answer(
     output check votes over all of them (more sources than the prompt holds, so that one planted
     chunk is outvoted where the help center states the value more than once).
     """
+    check_caller(caller)
     chunks_all, dropped_all, evidence_all = [], [], []
     for q in queries:
-        found = list(retrieve_fn(q, k + extra))  # the output check votes over this wider set
+        found = list(retrieve_fn(q, k + extra, caller=caller))  # the output check votes over these
+        check_chunks(found, caller)
         if defence.detector:
             flagged = [bool(detect_injection(c["text"])) for c in found]
             found_ok = [c for c, f in zip(found, flagged, strict=True) if not f]
@@ -462,6 +473,7 @@ def defended_answer(
         out.append(
             {
                 "query": q,
+                "caller": caller.role,
                 "text": REFUSAL if blocked else g["text"],
                 "raw_text": g["text"],
                 "chunks": ch,
