@@ -175,12 +175,12 @@ def corpus_hash(texts: list[str]) -> str:
 
 
 def cached_embeddings(model, texts: list[str], tag: str, batch_size: int = 64) -> np.ndarray:
-    """Embed ``texts`` with labkit.embed.embed_texts, cached under cache_dir("bench").
+    """Embed ``texts`` with labkit.rag.embed.embed_texts, cached under cache_dir("bench").
 
     The key is model id + dtype + max_seq_length + corpus hash + ``tag``, so a different
     model, dtype or text never reuses stale vectors.
     """
-    from labkit.embed import embed_texts
+    from labkit.rag.embed import embed_texts
 
     try:
         from labkit.models import embedder_id
@@ -206,7 +206,7 @@ def cached_embeddings(model, texts: list[str], tag: str, batch_size: int = 64) -
 
 
 class FlatIndex:
-    """The minimal index :class:`labkit.retrieve.DenseRetriever` needs: FAISS IndexFlatIP + chunks."""
+    """The minimal index :class:`labkit.rag.retrieve.DenseRetriever` needs: FAISS IndexFlatIP + chunks."""
 
     def __init__(self, vectors: np.ndarray, chunks: list[dict]):
         import faiss
@@ -228,7 +228,7 @@ def scifact_chunks(corpus: dict[str, dict]) -> list[dict]:
 
 
 def run_of(hits_per_query: list[list[dict]], qids: list[str]) -> dict[str, list[str]]:
-    from labkit.metrics import dedupe_doc_ids
+    from labkit.rag.metrics import dedupe_doc_ids
 
     return {
         q: dedupe_doc_ids(h["doc_id"] for h in hits)

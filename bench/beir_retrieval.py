@@ -30,9 +30,9 @@ from _common import (
     set_threads,
 )
 
-from labkit.beir import beir_doc_text, load_beir
-from labkit.metrics import evaluate_run
-from labkit.retrieve import BM25Config, BM25Retriever, DenseRetriever, HybridRetriever
+from labkit.rag.beir import beir_doc_text, load_beir
+from labkit.rag.metrics import evaluate_run
+from labkit.rag.retrieve import BM25Config, BM25Retriever, DenseRetriever, HybridRetriever
 from labkit.security.access import Caller
 
 PUBLIC = Caller("public")  # BEIR documents carry no access level: public, readable by everyone

@@ -34,10 +34,10 @@ from _common import (
     time_alternating,
 )
 
-from labkit.beir import beir_doc_text, load_beir
-from labkit.embed import embed_texts
-from labkit.metrics import evaluate_run
-from labkit.retrieve import DenseRetriever
+from labkit.rag.beir import beir_doc_text, load_beir
+from labkit.rag.embed import embed_texts
+from labkit.rag.metrics import evaluate_run
+from labkit.rag.retrieve import DenseRetriever
 from labkit.security.access import Caller
 
 

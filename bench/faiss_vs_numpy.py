@@ -29,8 +29,8 @@ from _common import (
     time_alternating,
 )
 
-from labkit.beir import beir_doc_text, load_beir
-from labkit.embed import embed_texts
+from labkit.rag.beir import beir_doc_text, load_beir
+from labkit.rag.embed import embed_texts
 
 
 def numpy_topk(corpus: np.ndarray, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

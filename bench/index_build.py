@@ -3,7 +3,7 @@
     .venv/bin/python bench/index_build.py [--docs 1000] [--threads 2]
 
 Real text: SciFact abstracts used as stand-in articles (title + body), chunked by labkit's
-chunker with its default config and the embedder's tokenizer, embedded by labkit.embed
+chunker with its default config and the embedder's tokenizer, embedded by labkit.rag.embed
 (bf16 on a CPU with avx512_bf16), added to a FAISS IndexFlatIP. Chunking time is reported too.
 """
 
@@ -15,9 +15,9 @@ import time
 import faiss
 from _common import base_parser, load_labkit_embedder, machine, model_dtype, set_threads
 
-from labkit.beir import load_beir
-from labkit.chunk import ChunkConfig, chunk_docs, embedding_text
-from labkit.embed import embed_texts
+from labkit.rag.beir import load_beir
+from labkit.rag.chunk import ChunkConfig, chunk_docs, embedding_text
+from labkit.rag.embed import embed_texts
 
 
 def main() -> None:

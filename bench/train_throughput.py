@@ -4,7 +4,7 @@
         [--batch 4] [--records datasets/tickets/behaviour_train.jsonl] [--no-system] [--quality] [--gc]
         [--quants nf4,nf4:full,bf16,fp32] [--runs 3]
 
-Each contender is labkit.train.make_trainer (TRL SFTTrainer, completion-only loss) on a fresh
+Each contender is labkit.finetune.train.make_trainer (TRL SFTTrainer, completion-only loss) on a fresh
 model, trained for warm-up + timed steps over the same records in the same order (same seed), in
 ``--runs`` rounds alternating the contenders (nf4, bf16, fp32, nf4, bf16, fp32, ...): s/step,
 trained tokens/s (non-pad tokens of prompt + completion) and ratios to fp32 per round, each as
@@ -25,7 +25,7 @@ from pathlib import Path
 from _common import load_average, machine, median_range, time_alternating
 
 from labkit.env import DATA_DIR, setup
-from labkit.train import (
+from labkit.finetune.train import (
     QLoRAConfig,
     make_trainer,
     memory_footprints,

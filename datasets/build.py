@@ -21,7 +21,7 @@ only in its own gold article (checked by :func:`validate_world`).
 Extensions follow one rule: a new ``build_<thing>(world)`` function drawing on ``world.facts`` /
 ``world.articles`` with its own ``random.Random(WORLD_SEED + k)``, so existing files stay
 byte-identical. Built so far: support tickets for the behaviour task (:func:`build_tickets`,
-``WORLD_SEED + 2``; labels from ``labkit.behaviour``'s rule functions), fact QA chat examples
+``WORLD_SEED + 2``; labels from ``labkit.finetune.behaviour``'s rule functions), fact QA chat examples
 (:func:`build_factqa`, no RNG) and the hand-written general-knowledge questions
 (:func:`build_general_qa`). ``datasets/general/general_text.txt`` is hand-written prose, not
 generated. Documents and tickets with planted secrets and the planted prompt-injection snapshot
@@ -2320,7 +2320,7 @@ BODY_WORDS = (30, 120)
 class TicketScenario:
     """One kind of ticket. The LAST problem wording and the LAST subject are held out for eval.
 
-    ``signals`` (see labkit.behaviour.SIGNALS) decide priority and escalation through the rule
+    ``signals`` (see labkit.finetune.behaviour.SIGNALS) decide priority and escalation through the rule
     functions; ``fact`` / ``code`` name a help-center fact as (attribute key, subject substring):
     ``fact`` is stated in the reply, ``code`` is the error code the customer quotes ({code});
     ``fact="code"`` states the error-code fact itself. "{plan}" in a subject means the customer's.
@@ -2951,12 +2951,12 @@ def build_tickets(world: World) -> list[dict]:
     """Support tickets with resolutions (train then eval), from ``random.Random(WORLD_SEED + 2)``.
 
     Categories are balanced (round robin over a shuffled order), scenarios cycle within their
-    category, and priority / escalate come from ``labkit.behaviour``'s rule functions applied to
+    category, and priority / escalate come from ``labkit.finetune.behaviour``'s rule functions applied to
     the scenario's category and signals. Eval tickets use held-out problem wordings and subjects
     and a disjoint pool of customer names. Replies follow every tone rule and state one
     customer-visible help-center fact (v1 value) where the scenario names one.
     """
-    from labkit import behaviour as bh
+    from labkit.finetune import behaviour as bh
 
     rng = random.Random(world.seed + 2)
     by_cat: dict[str, list[TicketScenario]] = {c: [] for c in bh.CATEGORIES}
@@ -3014,7 +3014,7 @@ def build_tickets(world: World) -> list[dict]:
 
 def build_behaviour(tickets: list[dict], split: str) -> list[dict]:
     """Chat records (system, user, assistant) for one split of the tickets."""
-    from labkit import behaviour as bh
+    from labkit.finetune import behaviour as bh
 
     return [
         {
@@ -3152,7 +3152,7 @@ def build_general_qa() -> list[dict]:
 def _ticket_counts_block(
     world: World, tickets: list[dict], factqa: dict, general: list[dict]
 ) -> str:
-    from labkit import behaviour as bh
+    from labkit.finetune import behaviour as bh
 
     lines = ["| tickets | train | eval |", "|---|---:|---:|"]
 

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from . import env
-from .hybrid import COMBINED as QUALITY  # the five scores the combined score averages
+from .hybrid.assembly import COMBINED as QUALITY  # the five scores the combined score averages
 
 __all__ = ["run", "main"]
 
@@ -53,7 +53,12 @@ def _cached(name: str, key: dict, compute):
 
     src = "".join(
         (Path(__file__).parent / m).read_text()
-        for m in ("generate.py", "hybrid.py", "behaviour.py", "update.py")
+        for m in (
+            "rag/generate.py",
+            "hybrid/assembly.py",
+            "finetune/behaviour.py",
+            "hybrid/update.py",
+        )
     )
     digest = hashlib.sha256(
         json.dumps([key, src], sort_keys=True, default=str).encode()
@@ -75,14 +80,14 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     counts = data.check_data_dir(data_dir)  # raises DataError before any model loads
     print("    " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
 
-    from . import course, hybrid, update
-    from .behaviour import format_ticket, pick_shots
-    from .evaluate import calibrate_gate, retrieval_table
-    from .index import load_or_build_index
+    from .hybrid import course, assembly as hybrid, update
+    from .finetune.behaviour import format_ticket, pick_shots
+    from .rag.evaluate import calibrate_gate, retrieval_table
+    from .rag.index import load_or_build_index
     from .models import describe_models, load_embedder, load_generator
-    from .retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+    from .rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
     from .security.access import Caller
-    from .train import merge_for_serving
+    from .finetune.train import merge_for_serving
 
     staff = Caller("agent")  # retrieval evaluation: the whole help center
     customer = Caller("customer")  # tickets: every answer path

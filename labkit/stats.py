@@ -3,7 +3,7 @@
 Introduced in notebooks/02_retrieval.ipynb and used by every notebook that compares numbers:
 a rate is printed with its 95% Wilson interval and its true denominator (
 33/160"), and a stated direction ("RAG beats closed-book") comes with a paired test: exact
-McNemar for paired right/wrong (re-exported from :mod:`labkit.gate`) or a paired bootstrap for
+McNemar for paired right/wrong (re-exported from :mod:`labkit.finetune.gate`) or a paired bootstrap for
 means. A rate with fewer than ``MIN_N`` items behind it is reported as not measured.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from .gate import mcnemar_exact, paired_bootstrap
+from .finetune.gate import mcnemar_exact, paired_bootstrap
 
 __all__ = [
     "MIN_N",

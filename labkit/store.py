@@ -83,7 +83,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     writers racing for one ``path`` both finish (the last swap wins; no crash), and leftovers
     of killed writes (``.tmp-<name>-*``, ``.old-<name>-*``) older than 10 minutes are removed.
     Readers may find ``path`` missing for the instant between the renames: for a folder that is
-    read while it is rewritten, use a pointer file instead (as ``labkit.index`` does).
+    read while it is rewritten, use a pointer file instead (as ``labkit.rag.index`` does).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,9 +11,9 @@ CPU-minutes at LABKIT_THREADS=1 (12 min wall on a shared, busy 2-core machine).
 
 The outputs were then labelled by hand, one by one, into ``tests/data/refusal_labels.jsonl``
 (fields id, source, text, refusal), which ``tests/test_refusal_labels.py`` scores
-:func:`labkit.generate.is_refusal` against.
+:func:`labkit.rag.generate.is_refusal` against.
 
-Labelling rule (the one :func:`labkit.generate.is_refusal` implements):
+Labelling rule (the one :func:`labkit.rag.generate.is_refusal` implements):
 
 - ``refusal: true`` when the text declines: says it does not know / is not sure, that it cannot
   answer or find it, that the sources (or the help center) do not say, mention or provide it,
@@ -47,9 +47,9 @@ def collect(out: Path, batch_size: int = 16) -> list[dict]:
     """Answer every dev question with RAG (k=3, no gate) and closed-book; write and return records."""
     import labkit
     from labkit import data, models
-    from labkit.generate import GenerationConfig, closed_book_answer, rag_answer
-    from labkit.index import load_or_build_index
-    from labkit.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+    from labkit.rag.generate import GenerationConfig, closed_book_answer, rag_answer
+    from labkit.rag.index import load_or_build_index
+    from labkit.rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
     from labkit.security.access import Caller
     from labkit.store import atomic_write_jsonl
 

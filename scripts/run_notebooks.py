@@ -48,7 +48,7 @@ if __name__ == "__main__":
         secs = run(Path(arg))
         print(f"{arg}: {secs:.0f} s", flush=True)
     # The numbers notebooks 04-07 measured become the committed snapshot notebook 09 falls back on.
-    from labkit import evidence
+    from labkit.decide import evidence
 
     if evidence.cache_path().is_file():
         print("evidence snapshot:", evidence.write_snapshot().relative_to(Path.cwd().resolve()))

@@ -32,7 +32,7 @@ def test_tenant_and_validation():
 
 
 def test_filter_passes_only_allowed_levels():
-    from labkit.retrieve import matches_filters
+    from labkit.rag.retrieve import matches_filters
 
     chunks = [
         {"id": f"c{i}", "access": a} for i, a in enumerate(["public", "customer", "internal"])

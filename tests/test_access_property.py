@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import labkit.generate as gen
-from labkit.chunk import ChunkConfig
-from labkit.generate import rag_answer
-from labkit.index import IndexConfig, VectorIndex
-from labkit.retrieve import BM25Retriever, DenseRetriever, HybridRetriever, matches_filters
+import labkit.rag.generate as gen
+from labkit.rag.chunk import ChunkConfig
+from labkit.rag.generate import rag_answer
+from labkit.rag.index import IndexConfig, VectorIndex
+from labkit.rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever, matches_filters
 from labkit.security.access import ROLE_ACCESS, Caller, allowed_levels, permitted
 
 WORDS = (

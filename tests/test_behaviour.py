@@ -1,4 +1,4 @@
-"""labkit.behaviour: the strict JSON contract, the tone rules, the written policy and the metrics.
+"""labkit.finetune.behaviour: the strict JSON contract, the tone rules, the written policy and the metrics.
 
 Model-free. The contract is in docs/design-finetune.md; the data in datasets/tickets/.
 """
@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from labkit import behaviour as bh
+from labkit.finetune import behaviour as bh
 
 NAME = "Dana"
 GOOD_REPLY = (
@@ -216,7 +216,8 @@ def test_few_shot_messages():
 
 
 def test_without_system_pick_shots_item_correct():
-    from labkit import behaviour, data
+    from labkit.finetune import behaviour
+    from labkit import data
 
     train = data.load_behaviour("train")
     stripped = behaviour.without_system(train[:3])

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from labkit.index import check_docs
+from labkit.rag.index import check_docs
 from labkit.security import canary as C
 from labkit.security.canary import (
     CanaryConfig,

@@ -5,7 +5,7 @@ import warnings
 
 import pytest
 
-from labkit.chunk import ChunkConfig, chunk_docs, chunk_text, embedding_text
+from labkit.rag.chunk import ChunkConfig, chunk_docs, chunk_text, embedding_text
 
 DOC = {
     "id": "kb-test-001",

@@ -1,10 +1,10 @@
-"""The course's adapter configs per hardware profile (labkit.course)."""
+"""The course's adapter configs per hardware profile (labkit.hybrid.course)."""
 
 from dataclasses import fields
 
 import pytest
 
-from labkit import course
+from labkit.hybrid import course
 from labkit.env import Profile
 
 CPU = Profile("cpu-offline", "cpu", hub=False, threads=2, bf16=True, seed=0)

@@ -358,7 +358,7 @@ def ft():
 
 
 def test_behaviour_counts_and_balance(ft):
-    from labkit import behaviour as bh
+    from labkit.finetune import behaviour as bh
 
     assert len(ft["train"]) >= 600 and len(ft["eval"]) >= 150
     tickets = ft["tickets"]
@@ -375,7 +375,7 @@ def test_behaviour_counts_and_balance(ft):
 
 
 def test_behaviour_records_match_tickets_and_rules(ft):
-    from labkit import behaviour as bh
+    from labkit.finetune import behaviour as bh
 
     tickets = {t["id"]: t for t in ft["tickets"]}
     for split in ("train", "eval"):
@@ -410,7 +410,7 @@ def test_behaviour_records_match_tickets_and_rules(ft):
 
 
 def test_behaviour_no_duplicates_or_leakage(ft):
-    from labkit.sft_data import validate_chat_records
+    from labkit.finetune.sft_data import validate_chat_records
 
     report = validate_chat_records(
         ft["train"], eval_records=ft["eval"], near_dup_threshold=0.9, task="behaviour"

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from labkit import decide
-from labkit.decide import (
+from labkit.decide import matrix as decide
+from labkit.decide.matrix import (
     APPROACHES,
     BIAS,
     EVIDENCE_GAPS,
@@ -26,7 +26,7 @@ from labkit.decide import (
     levels,
     recommend,
 )
-from labkit.evidence import KEYS
+from labkit.decide.evidence import KEYS
 
 
 def ev(values: dict, source: str = "test_source") -> dict:
@@ -477,7 +477,7 @@ def test_cost_model_treats_a_value_recorded_as_not_measured_as_missing():
 
 
 def test_ui_updates_live_and_presets_set_the_widgets():
-    from labkit.decide_ui import CUSTOM, build_ui
+    from labkit.decide.ui import CUSTOM, build_ui
 
     ui = build_ui({}, preset="brand-voice writer")
     assert (
@@ -501,7 +501,7 @@ def test_ui_updates_live_and_presets_set_the_widgets():
 
 
 def test_ui_html_escapes_and_lists_every_reason():
-    from labkit.decide_ui import render_html
+    from labkit.decide.ui import render_html
 
     r = recommend(PRESETS["support assistant"], PLAUSIBLE)
     page = render_html(r)
@@ -510,7 +510,7 @@ def test_ui_html_escapes_and_lists_every_reason():
 
 
 def test_cost_ui_reacts_and_reports_missing_evidence():
-    from labkit.decide_ui import build_cost_ui
+    from labkit.decide.ui import build_cost_ui
 
     ui = build_cost_ui(COST_EV, cfg=CFG)
     assert ui.result()["error"] is None and "<svg" in ui.html.value
@@ -525,7 +525,7 @@ def test_cost_ui_reacts_and_reports_missing_evidence():
 def test_cost_plot_has_title_units_and_a_legend_clear_of_the_data():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from labkit.decide_ui import plot_costs
+    from labkit.decide.ui import plot_costs
 
     ax = plot_costs(CFG, COST_EV)
     assert "updates/month" in ax.get_title() and "prompt tokens" in ax.get_title()

@@ -6,9 +6,9 @@ import json
 import pytest
 
 from labkit import data
-from labkit.chunk import ChunkConfig, chunk_docs
+from labkit.rag.chunk import ChunkConfig, chunk_docs
 from labkit.data import DataError
-from labkit.documents import (
+from labkit.rag.documents import (
     attach_metadata,
     load_beir_questions,
     load_documents,

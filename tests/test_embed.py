@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from labkit.embed import embed_texts
+from labkit.rag.embed import embed_texts
 
 
 class FakeModel:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from labkit.evaluate import answer_metrics, calibrate_gate, retrieval_table, score_answers
+from labkit.rag.evaluate import answer_metrics, calibrate_gate, retrieval_table, score_answers
 from labkit.security.access import Caller
 
 AGENT = Caller("agent")  # the course's retrieval evaluation reads every article
@@ -135,7 +135,7 @@ def test_retrieval_table_uses_doc_level_ranks():
 
 # --- retrieval intervals and paired tests (notebooks 01 and 02) -----------------------------
 
-from labkit.evaluate import compare_retrievers, metric_interval, retrieval_by_class  # noqa: E402
+from labkit.rag.evaluate import compare_retrievers, metric_interval, retrieval_by_class  # noqa: E402
 from labkit.stats import wilson_interval  # noqa: E402
 
 
@@ -224,7 +224,7 @@ def test_compare_retrievers_needs_the_same_questions():
 
 
 def test_retrieval_evaluation_needs_a_caller():
-    from labkit.evaluate import doc_rankings, retrieval_scores
+    from labkit.rag.evaluate import doc_rankings, retrieval_scores
 
     qs = [_q("s1", "kb-a,kb-b", ["kb-a"], "single")]
     for call in (

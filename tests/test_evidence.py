@@ -1,4 +1,4 @@
-"""Evidence store (labkit.evidence): only real numbers are recorded, and concurrent recorders
+"""Evidence store (labkit.decide.evidence): only real numbers are recorded, and concurrent recorders
 never lose each other's values (the read-modify-write holds a file lock)."""
 
 import json
@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import pytest
 
-from labkit import evidence
+from labkit.decide import evidence
 
 
 @pytest.fixture(autouse=True)

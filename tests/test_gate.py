@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from labkit.gate import (
+from labkit.finetune.gate import (
     GateConfig,
     access_check,
     mcnemar_exact,

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from labkit.generate import (
+from labkit.rag.generate import (
     REFUSAL,
     GenerationConfig,
     answer_contains,
@@ -318,7 +318,7 @@ def test_rag_answer_end_to_end(generator):
 
 
 def test_apply_gate_turns_low_scores_into_refusals():
-    from labkit.generate import apply_gate
+    from labkit.rag.generate import apply_gate
 
     res = [{"text": "43 days [1]", "citations": [1], "cited_chunks": [{}], "prompt_tokens": 9}] * 2
     out = apply_gate(res, [0.9, 0.1], 0.5)
@@ -337,7 +337,7 @@ def test_shared_prefix_length_keeps_one_own_token():
 @pytest.mark.slow
 def test_shared_prefix_cache_gives_the_same_answers(profile, monkeypatch):
     """A long shared system prompt runs once; in fp32 the answers equal plain left padding."""
-    import labkit.generate as G
+    import labkit.rag.generate as G
     from labkit.models import load_generator
 
     model, tok = load_generator("none", profile, dtype=torch.float32)
@@ -380,7 +380,7 @@ def test_rag_answer_requires_a_caller_and_passes_it_to_retrieval():
 
 
 def test_rag_answer_stops_a_chunk_above_the_caller_before_any_prompt(monkeypatch):
-    import labkit.generate as gen
+    import labkit.rag.generate as gen
 
     def no_prompt(*a, **kw):
         raise AssertionError("a prompt was built")

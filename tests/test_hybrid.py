@@ -1,11 +1,13 @@
-"""Hybrid assembly (labkit.hybrid) and the evidence store (labkit.evidence): plumbing, no models."""
+"""Hybrid assembly (labkit.hybrid) and the evidence store (labkit.decide.evidence): plumbing, no models."""
 
 import json
 import math
 
 import pytest
 
-from labkit import behaviour, evidence, hybrid
+from labkit.finetune import behaviour
+from labkit.decide import evidence
+from labkit.hybrid import assembly as hybrid
 from labkit.security.access import AccessError, Caller
 
 FACT = {"id": "f-1", "article_id": "kb-a", "must_contain": ["8 retry attempts"]}

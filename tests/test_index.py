@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import labkit.index as index_mod
-from labkit.chunk import ChunkConfig
-from labkit.index import (
+import labkit.rag.index as index_mod
+from labkit.rag.chunk import ChunkConfig
+from labkit.rag.index import (
     IndexConfig,
     IndexIntegrityError,
     IndexMismatchError,
@@ -73,7 +73,7 @@ def small_index(embedder):
 
 
 def test_own_text_retrieves_itself_first(small_index, embedder):
-    from labkit.embed import embed_texts
+    from labkit.rag.embed import embed_texts
 
     vecs = embed_texts(embedder, [c["text"] for c in small_index.chunks], show_progress=False)
     _, pos = small_index.search(vecs, 1)

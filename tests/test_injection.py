@@ -2,7 +2,7 @@
 
 import pytest
 
-from labkit.generate import RAG_INSTRUCTION, REFUSAL
+from labkit.rag.generate import RAG_INSTRUCTION, REFUSAL
 from labkit.security import injection as inj
 from labkit.security.access import Caller
 from labkit.security.injection import (

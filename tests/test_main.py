@@ -111,9 +111,9 @@ def test_empty_training_file_stops_before_any_model_loads(tmp_path, capsys, monk
 
 def test_training_step_reads_the_given_data_dir(tmp_path, monkeypatch):
     """Everything before training is faked (no models); the adapter must get --data-dir."""
-    import labkit.course
-    import labkit.evaluate
-    import labkit.index
+    import labkit.hybrid.course
+    import labkit.rag.evaluate
+    import labkit.rag.index
     import labkit.models
 
     class FakeIndex:
@@ -130,9 +130,11 @@ def test_training_step_reads_the_given_data_dir(tmp_path, monkeypatch):
 
     monkeypatch.setattr(labkit.models, "describe_models", lambda prof: [])
     monkeypatch.setattr(labkit.models, "load_embedder", lambda prof: object())
-    monkeypatch.setattr(labkit.index, "load_or_build_index", lambda *a, **k: (FakeIndex(), True))
-    monkeypatch.setattr(labkit.evaluate, "retrieval_table", lambda *a, **k: {})
-    monkeypatch.setattr(labkit.course, "behaviour_adapter", fake_adapter)
+    monkeypatch.setattr(
+        labkit.rag.index, "load_or_build_index", lambda *a, **k: (FakeIndex(), True)
+    )
+    monkeypatch.setattr(labkit.rag.evaluate, "retrieval_table", lambda *a, **k: {})
+    monkeypatch.setattr(labkit.hybrid.course, "behaviour_adapter", fake_adapter)
     data = _copy_data(tmp_path)
     with pytest.raises(Stop):
         main(["--data-dir", str(data), "--out", str(tmp_path / "runs")])
@@ -142,9 +144,9 @@ def test_training_step_reads_the_given_data_dir(tmp_path, monkeypatch):
 def test_behaviour_adapter_trains_on_its_data_dir_and_keeps_the_course_cache_key(
     tmp_path, monkeypatch
 ):
-    from labkit import course
+    from labkit.hybrid import course
     from labkit.env import Profile
-    from labkit.train import data_sha256
+    from labkit.finetune.train import data_sha256
 
     cpu = Profile("cpu-offline", "cpu", hub=False, threads=1, bf16=False, seed=0)
     calls = []
@@ -163,7 +165,7 @@ def test_behaviour_adapter_trains_on_its_data_dir_and_keeps_the_course_cache_key
 
 
 def test_trained_refuses_no_records_before_loading_anything():
-    from labkit import course
+    from labkit.hybrid import course
     from labkit.data import DataError
     from labkit.env import Profile
 

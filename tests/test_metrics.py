@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from labkit.metrics import dedupe_doc_ids, evaluate_run, mrr, ndcg_at_k, recall_at_k
+from labkit.rag.metrics import dedupe_doc_ids, evaluate_run, mrr, ndcg_at_k, recall_at_k
 
 
 def test_ndcg_binary_hand_value():
@@ -79,7 +79,7 @@ def test_evaluate_run_missing_query_scores_zero():
 import gzip  # noqa: E402
 import json  # noqa: E402
 
-from labkit.beir import BeirError, beir_doc_text, load_beir  # noqa: E402
+from labkit.rag.beir import BeirError, beir_doc_text, load_beir  # noqa: E402
 
 
 def write_beir(folder, gz: bool):

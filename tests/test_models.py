@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from labkit import models
-from labkit.generate import GenerationConfig, generate_batch
+from labkit.rag.generate import GenerationConfig, generate_batch
 from labkit.models import ModelNotFoundError, embedder_id, resolve_model
 
 

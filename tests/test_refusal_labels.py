@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from labkit.data import load_questions
-from labkit.generate import is_refusal
+from labkit.rag.generate import is_refusal
 
 LABELS = Path(__file__).parent / "data" / "refusal_labels.jsonl"
 MIN_PRECISION = MIN_RECALL = 0.95

@@ -8,13 +8,13 @@ import threading
 import pytest
 
 import labkit.store
-from labkit.registry import AdapterIntegrityError, AdapterRegistry, hash_adapter_dir
+from labkit.finetune.registry import AdapterIntegrityError, AdapterRegistry, hash_adapter_dir
 
 BASE = "HuggingFaceTB/SmolLM2-135M-Instruct"
 
 
 def fake_adapter(path, seed=0, meta=None):
-    """A folder shaped like a PEFT adapter saved by labkit.train (bytes are fake)."""
+    """A folder shaped like a PEFT adapter saved by labkit.finetune.train (bytes are fake)."""
     path.mkdir(parents=True, exist_ok=True)
     (path / "adapter_config.json").write_text(json.dumps({"r": 8, "lora_alpha": 16}))
     (path / "adapter_model.safetensors").write_bytes(bytes([seed % 256]) * 4096)

@@ -4,7 +4,7 @@ import faiss
 import numpy as np
 import pytest
 
-from labkit.retrieve import (
+from labkit.rag.retrieve import (
     BM25Config,
     BM25Retriever,
     DenseRetriever,
@@ -248,8 +248,8 @@ def _reference(vecs, q, eligible, k):
 
 @pytest.mark.parametrize("kind", ["stored-vectors", "no-vectors", "vector-index-hnsw"])
 def test_filtered_dense_search_returns_k_hits_when_k_are_eligible(kind):
-    from labkit.chunk import ChunkConfig
-    from labkit.index import IndexConfig, VectorIndex
+    from labkit.rag.chunk import ChunkConfig
+    from labkit.rag.index import IndexConfig, VectorIndex
 
     chunks, vecs, q, public = _rare_public_corpus()
     if kind == "vector-index-hnsw":
@@ -316,7 +316,7 @@ def test_queries_longer_than_the_window_warn_once_with_the_count():
 @pytest.mark.slow
 def test_minilm_window_warning_on_a_real_long_query(embedder):
     chunks = make_chunks()
-    from labkit.embed import embed_texts
+    from labkit.rag.embed import embed_texts
 
     index = TinyIndex(
         embed_texts(embedder, [c["text"] for c in chunks], show_progress=False), chunks
@@ -369,8 +369,8 @@ def test_chunks_without_access_count_as_public_and_hits_say_so():
 
 
 def test_dense_caller_search_returns_k_when_k_are_permitted():
-    from labkit.chunk import ChunkConfig
-    from labkit.index import IndexConfig, VectorIndex
+    from labkit.rag.chunk import ChunkConfig
+    from labkit.rag.index import IndexConfig, VectorIndex
 
     chunks, vecs, q, public = _rare_public_corpus()
     for kind in ("flat", "ivf", "hnsw"):

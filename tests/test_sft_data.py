@@ -1,4 +1,4 @@
-"""labkit.sft_data: every bad chat record is reported with id and line, nothing is dropped,
+"""labkit.finetune.sft_data: every bad chat record is reported with id and line, nothing is dropped,
 train/eval leakage is found, and a wrong chat template is refused with a clear message.
 
 Plumbing tests use a tiny fake tokenizer; the slow test uses the real SmolLM2 tokenizer.
@@ -10,9 +10,9 @@ import json
 
 import pytest
 
-from labkit import behaviour as bh
+from labkit.finetune import behaviour as bh
 from labkit.data import DataError
-from labkit.sft_data import (
+from labkit.finetune.sft_data import (
     ChatTemplateError,
     ValidationReport,
     check_chat_template,

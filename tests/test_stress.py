@@ -16,9 +16,9 @@ import time
 import numpy as np
 import pytest
 
-from labkit import evidence
-from labkit.chunk import ChunkConfig
-from labkit.index import IndexConfig, IndexIntegrityError, VectorIndex
+from labkit.decide import evidence
+from labkit.rag.chunk import ChunkConfig
+from labkit.rag.index import IndexConfig, IndexIntegrityError, VectorIndex
 
 pytestmark = pytest.mark.skipif(
     "fork" not in mp.get_all_start_methods(), reason="needs fork (POSIX)"

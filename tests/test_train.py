@@ -1,4 +1,4 @@
-"""Tests for labkit.train: QLoRA on the real SmolLM2-135M in NF4 (CPU), with tiny hand-made chats.
+"""Tests for labkit.finetune.train: QLoRA on the real SmolLM2-135M in NF4 (CPU), with tiny hand-made chats.
 
 Slow tests load the real generator (a few seconds each) and train for a handful of steps.
 """
@@ -10,7 +10,7 @@ import shutil
 import pytest
 import torch
 
-from labkit import train as T
+from labkit.finetune import train as T
 from labkit.store import sha256_file
 
 

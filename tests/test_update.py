@@ -1,10 +1,11 @@
-"""Knowledge updates (labkit.update) and the course's shared artefacts (labkit.course)."""
+"""Knowledge updates (labkit.hybrid.update) and the course's shared artefacts (labkit.hybrid.course)."""
 
 import pytest
 
-from labkit import course, data, update
-from labkit.index import build_index
-from labkit.retrieve import DenseRetriever
+from labkit.hybrid import course, update
+from labkit import data
+from labkit.rag.index import build_index
+from labkit.rag.retrieve import DenseRetriever
 from labkit.security.access import Caller
 
 CHANGE = {

@@ -25,8 +25,8 @@ import numbers
 from collections.abc import Sequence
 from pathlib import Path
 
-from .env import ROOT, cache_dir
-from .store import atomic_write_json, file_lock
+from ..env import ROOT, cache_dir
+from ..store import atomic_write_json, file_lock
 
 __all__ = [
     "KEYS",
@@ -104,7 +104,7 @@ def record(values: dict[str, float], source: str, not_measured: Sequence[str] = 
     unknown = sorted((set(values) | set(not_measured)) - set(KEYS))
     if unknown:
         raise KeyError(
-            f"unknown evidence keys {unknown}; known keys are listed in labkit.evidence.KEYS"
+            f"unknown evidence keys {unknown}; known keys are listed in labkit.decide.evidence.KEYS"
         )
     clean = {}
     for key, v in values.items():

@@ -16,7 +16,7 @@ import io
 
 import numpy as np
 
-from .decide import (
+from .matrix import (
     APPROACHES,
     PRESETS,
     CostConfig,
@@ -85,7 +85,7 @@ def _factor_widgets() -> dict:
 
 
 def render_html(result: dict) -> str:
-    """The verdict of :func:`labkit.decide.recommend` as HTML: score bars, reasons, contributions."""
+    """The verdict of :func:`labkit.decide.matrix.recommend` as HTML: score bars, reasons, contributions."""
     scores = result["scores"]
     lo, hi = min(0.0, *scores.values()), max(0.0, *scores.values())
     best = result["recommendation"]
@@ -157,7 +157,7 @@ class DecisionUI:
         return DecisionFactors(**{k: c.value for k, c in self.controls.items()})
 
     def result(self) -> dict:
-        """The latest :func:`labkit.decide.recommend` output (updated on every widget change)."""
+        """The latest :func:`labkit.decide.matrix.recommend` output (updated on every widget change)."""
         return self._result
 
     def _on_preset(self, change) -> None:
@@ -188,7 +188,7 @@ class DecisionUI:
 
 
 def build_ui(evidence: dict | None = None, preset: str = "support assistant") -> DecisionUI:
-    """The decision-matrix widget; evidence None loads ``labkit.evidence.load()``, {} uses none."""
+    """The decision-matrix widget; evidence None loads ``labkit.decide.evidence.load()``, {} uses none."""
     if evidence is None:
         from .evidence import load
 
@@ -325,7 +325,7 @@ class CostUI:
 def build_cost_ui(
     evidence: dict | None = None, cfg: CostConfig | None = None, overrides: dict | None = None
 ) -> CostUI:
-    """The cost-model widget; evidence None loads ``labkit.evidence.load()``."""
+    """The cost-model widget; evidence None loads ``labkit.decide.evidence.load()``."""
     if evidence is None:
         from .evidence import load
 

@@ -1,7 +1,7 @@
 """Adapter registry: every trained adapter recorded with what made it, by name and version.
 
 Introduced in notebooks/05_evaluating_a_finetune.ipynb (claim 10: a fine-tuning pipeline needs a
-registry with versions and metadata, and a promotion gate -- see ``labkit.gate``).
+registry with versions and metadata, and a promotion gate -- see ``labkit.finetune.gate``).
 
 Why a JSON file and not MLflow: measured on the course's 2-core CPU box, ``import mlflow``
 (mlflow-skinny 3.17 + SQLAlchemy + alembic) takes 1-2.5 s, creating a fresh SQLite store runs
@@ -46,13 +46,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import store
+from .. import store
 
 __all__ = ["AdapterRegistry", "AdapterIntegrityError", "hash_adapter_dir"]
 
 FORMAT = 1
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-META_FILE = "labkit_adapter.json"  # written by labkit.train next to the adapter weights
+META_FILE = "labkit_adapter.json"  # written by labkit.finetune.train next to the adapter weights
 
 
 def _now() -> str:
@@ -187,7 +187,7 @@ class AdapterRegistry:
         return copy.deepcopy(self._model(self._read(), name)["history"])
 
     def load_path(self, name: str, version: None | int | str = "current") -> Path:
-        """Folder of the registered copy, ready for ``labkit.train.load_adapter``.
+        """Folder of the registered copy, ready for ``labkit.finetune.train.load_adapter``.
 
         Verified first: the folder must be where the entry says (inside the registry) and hash
         to the entry's ``adapter_sha256``; otherwise :class:`AdapterIntegrityError`.
@@ -393,7 +393,7 @@ _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 def _check_governance(data_hashes, redacted, canaries, data_access) -> dict:
     """Validated governance record (see :meth:`AdapterRegistry.register`)."""
-    from .data import ACCESS_LEVELS
+    from ..data import ACCESS_LEVELS
 
     if data_hashes is None:
         data_hashes = {}

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data import DataError, load_jsonl
+from ..data import DataError, load_jsonl
 
 __all__ = [
     "CHAT_SCHEMA",
@@ -223,7 +223,7 @@ def validate_chat_records(
 
     ``line`` is the 1-based position in ``records`` (the file line when loaded from a file
     without blank lines). Checks: structure and role order; with ``task="behaviour"`` the
-    assistant answer must pass ``labkit.behaviour.parse_response``; exact duplicates (same
+    assistant answer must pass ``labkit.finetune.behaviour.parse_response``; exact duplicates (same
     messages); with ``tok``, the token length of the chat-templated record (the template is
     checked first with :func:`check_chat_template`); with ``eval_records``, train/eval pairs
     whose user turns have shingle Jaccard >= ``near_dup_threshold``. ``raise_on_error=True``
@@ -255,7 +255,7 @@ def validate_chat_records(
                     "id": rid,
                     "line": line,
                     "problem": "assistant answer is not a valid behaviour JSON object "
-                    "(labkit.behaviour.parse_response)",
+                    "(labkit.finetune.behaviour.parse_response)",
                 }
             )
         key = json.dumps(rec["messages"], sort_keys=True, ensure_ascii=False)

@@ -27,8 +27,8 @@ import re
 import time
 from collections.abc import Callable, Sequence
 
-from . import behaviour
-from .generate import (
+from ..finetune import behaviour
+from ..rag.generate import (
     GenerationConfig,
     answer_contains,
     attribute,
@@ -36,7 +36,7 @@ from .generate import (
     is_refusal,
     parse_citations,
 )
-from .security.access import Caller, check_caller, check_chunks
+from ..security.access import Caller, check_caller, check_chunks
 
 __all__ = [
     "SYSTEMS",
@@ -63,7 +63,7 @@ __all__ = [
 ]
 
 SYSTEMS = {"base": "base", "RAG only": "rag", "fine-tuned only": "ft", "hybrid": "hybrid"}
-"""Display name -> the short name :mod:`labkit.evidence` files its measurements under."""
+"""Display name -> the short name :mod:`labkit.decide.evidence` files its measurements under."""
 SOURCE_RULE = (
     "Take facts only from the help-center sources below the ticket's header and cite the source "
     "right after the sentence that uses it, as [n]."
@@ -110,7 +110,7 @@ def ticket_messages(
     """Chat messages for one ticket.
 
     ``chunks``: retrieved passages, listed as numbered sources before the ticket (RAG, hybrid).
-    ``policy``: prepend the written policy (:data:`labkit.behaviour.SYSTEM_PROMPT`, plus
+    ``policy``: prepend the written policy (:data:`labkit.finetune.behaviour.SYSTEM_PROMPT`, plus
     :data:`SOURCE_RULE` when there are sources) and ``shots`` as solved examples: how the *base*
     model is told what the adapter learned. The tuned model gets neither.
     """
@@ -192,7 +192,7 @@ def add_sources(
 
 def attribute_sentences(reply: str, chunks: Sequence[dict], min_overlap: float = 0.6) -> list[int]:
     """Post-hoc citations for a multi-sentence reply: for each sentence, the source that covers
-    at least ``min_overlap`` of its content words (:func:`labkit.generate.attribute`); sorted,
+    at least ``min_overlap`` of its content words (:func:`labkit.rag.generate.attribute`); sorted,
     unique. A greeting or sign-off matches no source, a sentence copied from one does."""
     found = {attribute(sentence, chunks, min_overlap) for sentence in _SENTENCE_END.split(reply)}
     return sorted(n for n in found if n is not None)
@@ -285,7 +285,7 @@ def knowledge_metrics(
     ``answer_accuracy``: the reply states every needed fact (``must_contain`` of ``facts``, e.g.
     v1 or v2 facts by id; whole-token match, as in notebook 03). ``citation_accuracy``: the
     reply is right **and** cites (written or attributed) the article of every needed fact, as
-    :func:`labkit.evaluate.score_answers` defines it: a wrong reply citing the right article
+    :func:`labkit.rag.evaluate.score_answers` defines it: a wrong reply citing the right article
     is not a correct citation, so it never exceeds ``answer_accuracy``. ``self_cited``: share
     of replies where the model wrote the citation itself. Plus ``n``.
     """
@@ -367,9 +367,9 @@ def ticket_scores(
     Knowledge (None when the ticket needs no fact): ``answer_ok`` the reply states every needed
     fact (whole-token match); ``citation_ok`` the answer is right AND a cited source (written or
     attributed) comes from the article that holds the fact; ``self_cited`` the model wrote the
-    citation itself. Behaviour (:func:`labkit.behaviour.item_scores`): ``valid``,
+    citation itself. Behaviour (:func:`labkit.finetune.behaviour.item_scores`): ``valid``,
     ``all_fields``, ``tone_ok`` (None when invalid), ``tone_valid``. Plus ``refused`` (the reply
-    declines, :func:`labkit.generate.is_refusal`).
+    declines, :func:`labkit.rag.generate.is_refusal`).
     """
     if len(tickets) != len(outputs):
         raise ValueError(f"{len(tickets)} tickets but {len(outputs)} outputs")

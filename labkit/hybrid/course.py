@@ -4,7 +4,7 @@
   skipping heading-only chunks, as the RAG and hybrid systems use it for tickets;
 - :func:`behaviour_adapter`: the ticket-triage adapter of notebook 04, trained on the tickets
   alone (:func:`behaviour_training_set`), reused by 05, 06, 07 and ``make demo``; given a
-  retriever, the variant trained with retrieved sources (see :func:`labkit.hybrid.add_sources`);
+  retriever, the variant trained with retrieved sources (see :func:`labkit.hybrid.assembly.add_sources`);
 - :func:`facts_adapter`: an adapter trained to *memorise* fact answers (notebooks 05 and 07):
   on the v1 facts, or retrained on v2 after the knowledge update.
 
@@ -22,9 +22,17 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from . import behaviour, data, hybrid
-from .env import DATA_DIR, Profile, cache_dir, current_profile
-from .train import QLoRAConfig, adapter_is_trained, data_sha256, read_adapter_meta, train_adapter
+from ..finetune import behaviour
+from .. import data
+from . import assembly as hybrid
+from ..env import DATA_DIR, Profile, cache_dir, current_profile
+from ..finetune.train import (
+    QLoRAConfig,
+    adapter_is_trained,
+    data_sha256,
+    read_adapter_meta,
+    train_adapter,
+)
 
 __all__ = [
     "BEHAVIOUR_CFG",
@@ -99,10 +107,10 @@ def ticket_retriever(index, embedder) -> Callable[..., list[dict]]:
     """``retrieve(query, k, *, caller)`` for tickets: RRF of dense and BM25 over ``index``
     (notebook 02), restricted to what ``caller`` may read (required; tickets come from
     customers: ``Caller("customer")``), without heading-only chunks
-    (:func:`labkit.hybrid.source_retriever`). :func:`behaviour_adapter` and
-    :func:`labkit.hybrid.add_sources` call ``retrieve(query, k)``: bind a caller first, e.g.
+    (:func:`labkit.hybrid.assembly.source_retriever`). :func:`behaviour_adapter` and
+    :func:`labkit.hybrid.assembly.add_sources` call ``retrieve(query, k)``: bind a caller first, e.g.
     ``functools.partial(retrieve, caller=Caller("customer"))``."""
-    from .retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+    from ..rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
 
     fused = HybridRetriever(DenseRetriever(index, embedder), BM25Retriever(index.chunks))
     return hybrid.source_retriever(fused)
@@ -114,7 +122,7 @@ def behaviour_training_set(
     """The adapter's training records: train tickets without the system prompt (the policy is
     what training moves into the weights). With ``retrieve``: every other ticket also gets
     :data:`SOURCES_K` retrieved passages and a reply citing the one that holds its fact
-    (:func:`labkit.hybrid.add_sources`)."""
+    (:func:`labkit.hybrid.assembly.add_sources`)."""
     recs = behaviour.without_system(data.load_behaviour("train", data_dir))
     if retrieve is None:
         return recs

@@ -6,7 +6,7 @@ new value). Three ways to bring an assistant up to date, measured side by side:
 
 - RAG / hybrid: re-index the changed articles (:func:`update_index`, seconds);
 - a model fine-tuned on the v1 facts: nothing changes until it is retrained;
-- retraining on the v2 facts (:func:`labkit.course.facts_adapter`, minutes).
+- retraining on the v2 facts (:func:`labkit.hybrid.course.facts_adapter`, minutes).
 
 :func:`freshness` sorts each answer into ``fresh`` (states the v2 value), ``stale`` (still the
 v1 value) or ``wrong`` (neither); :func:`freshness_rates` gives each share with its 95% Wilson
@@ -20,9 +20,9 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 
-from .data import load_changes  # re-exported: the change list belongs with the data
-from .generate import answer_contains
-from .stats import rate
+from ..data import load_changes  # re-exported: the change list belongs with the data
+from ..rag.generate import answer_contains
+from ..stats import rate
 
 __all__ = [
     "OUTCOMES",

@@ -5,10 +5,10 @@
     python -m labkit.rag eval DIR questions.jsonl --as agent [--question-field q --answer-field a --gold-field ids]
     python -m labkit.rag calibrate DIR labelled.jsonl --as public  # sets the refusal gate
 
-DIR holds ``index/`` (a :class:`labkit.index.VectorIndex`), ``rag.json`` (what was indexed) and,
+DIR holds ``index/`` (a :class:`labkit.rag.index.VectorIndex`), ``rag.json`` (what was indexed) and,
 after ``calibrate``, ``gate.json`` (the refusal threshold). Retrieval is hybrid (MiniLM dense +
-BM25, fused) by default, answers come from the course generator (:func:`labkit.generate.rag_answer`),
-retrieval metrics from :mod:`labkit.metrics`. The refusal gate compares the best chunk's cosine
+BM25, fused) by default, answers come from the course generator (:func:`labkit.rag.generate.rag_answer`),
+retrieval metrics from :mod:`labkit.rag.metrics`. The refusal gate compares the best chunk's cosine
 with a threshold calibrated on *your* labelled questions: a threshold from another corpus does
 not transfer, so ``ask`` refuses on score only once ``calibrate`` has run (it says so otherwise).
 
@@ -147,8 +147,8 @@ class Workspace:
     """An indexed DIR: the index, dense/BM25/hybrid retrievers over it, and the gate (if any)."""
 
     def __init__(self, folder: str | Path, embedder):
-        from labkit.index import VectorIndex
-        from labkit.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+        from labkit.rag.index import VectorIndex
+        from labkit.rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
 
         self.folder = Path(folder)
         self.info = _read_json(
@@ -192,7 +192,7 @@ class Workspace:
     ):
         """rag_answer over ``retriever`` as ``caller``, with the gate (if calibrated); adds
         retrieval_ms."""
-        from labkit.generate import GenerationConfig, rag_answer
+        from labkit.rag.generate import GenerationConfig, rag_answer
 
         model, tok = _generator()
         search = self.retrievers[retriever]
@@ -228,9 +228,9 @@ class Workspace:
 
 
 def cmd_index(args) -> int:
-    from labkit.chunk import ChunkConfig
-    from labkit.documents import attach_metadata, load_documents, metadata_fields
-    from labkit.index import build_index
+    from labkit.rag.chunk import ChunkConfig
+    from labkit.rag.documents import attach_metadata, load_documents, metadata_fields
+    from labkit.rag.index import build_index
     from labkit.store import atomic_write_json
 
     docs = load_documents(args.docs, args.format)  # validates everything before any model loads
@@ -292,7 +292,7 @@ def token_f1(prediction: str, reference: str) -> float:
     """SQuAD-style token F1 between an answer and a reference answer (normalised words)."""
     from collections import Counter
 
-    from labkit.generate import normalize_answer
+    from labkit.rag.generate import normalize_answer
 
     p, g = normalize_answer(prediction).split(), normalize_answer(reference).split()
     common = sum((Counter(p) & Counter(g)).values())
@@ -303,7 +303,7 @@ def token_f1(prediction: str, reference: str) -> float:
 
 
 def _load_questions(args, label_field=None) -> list[dict]:
-    from labkit.documents import load_beir_questions, load_questions_jsonl
+    from labkit.rag.documents import load_beir_questions, load_questions_jsonl
 
     if Path(args.questions).is_dir():
         return load_beir_questions(args.questions)
@@ -326,7 +326,7 @@ def _check_gold(questions: list[dict], ws: Workspace, source: str) -> None:
 
 
 def _retrieval_table(ws: Workspace, questions: list[dict], depth: int = 10, *, caller) -> dict:
-    from labkit.metrics import dedupe_doc_ids, evaluate_run
+    from labkit.rag.metrics import dedupe_doc_ids, evaluate_run
 
     answerable = [q for q in questions if q["gold_ids"]]
     qrels = {q["id"]: dict.fromkeys(q["gold_ids"], 1) for q in answerable}
@@ -346,7 +346,7 @@ def _retrieval_table(ws: Workspace, questions: list[dict], depth: int = 10, *, c
 
 def _answer_summary(questions: list[dict], results: list[dict]) -> dict:
     """Answer-level rates: cited a gold document, refusals, token F1, latency (None = no data)."""
-    from labkit.generate import is_refusal
+    from labkit.rag.generate import is_refusal
 
     rows = [
         {
@@ -428,7 +428,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_calibrate(args) -> int:
-    from labkit.evaluate import calibrate_gate
+    from labkit.rag.evaluate import calibrate_gate
     from labkit.store import atomic_write_json
 
     questions = _load_questions(args, label_field=args.label_field)

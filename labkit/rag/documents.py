@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .data import DataError
+from ..data import DataError
 
 __all__ = [
     "RESERVED_FIELDS",
@@ -43,7 +43,7 @@ __all__ = [
     "metadata_fields",
 ]
 
-# Fields a chunk or a hit already has (labkit.chunk, labkit.retrieve): metadata must not clobber them.
+# Fields a chunk or a hit already has (labkit.rag.chunk, labkit.rag.retrieve): metadata must not clobber them.
 RESERVED_FIELDS = frozenset(
     {"chunk_id", "doc_id", "section", "start", "end", "score", "rank", "dense_rank", "sparse_rank"}
 )
@@ -216,7 +216,7 @@ def _load_beir(folder: Path, split: str | None):
 
 def load_documents_beir(folder: str | Path, split: str | None = None) -> list[dict]:
     """Documents of a BEIR folder (``corpus.jsonl``: ``_id``, ``title``, ``text``), via
-    :func:`labkit.beir.load_beir`. ``split`` picks the qrels file (default: test, dev or train,
+    :func:`labkit.rag.beir.load_beir`. ``split`` picks the qrels file (default: test, dev or train,
     the first that exists)."""
     folder = Path(folder)
     corpus, _, _ = _load_beir(folder, split)

@@ -1,7 +1,7 @@
 """Turning texts into unit-length float32 vectors with a sentence-transformers model.
 
 One function, :func:`embed_texts`, used for chunks (when building an index), for queries (in
-``labkit.retrieve``) and by the benchmarks in ``bench/``. Introduced in
+``labkit.rag.retrieve``) and by the benchmarks in ``bench/``. Introduced in
 notebooks/01_indexing.ipynb.
 
 Speed notes (2-core CPU with avx512_bf16, see bench/README.md): the model may run in bfloat16;

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from .generate import answer_contains, is_refusal
 from .metrics import dedupe_doc_ids, score_queries
-from .security.access import check_caller
+from ..security.access import check_caller
 
 __all__ = [
     "doc_rankings",
@@ -51,7 +51,7 @@ def retrieval_table(
     retrievers: Mapping[str, object], questions: Sequence[dict], ks=(1, 3, 5, 10), *, caller=None
 ) -> dict:
     """{retriever name: {metric: mean}} over the answerable questions; metric keys as in
-    :func:`labkit.metrics.score_queries` (recall@k, mrr@10, ndcg@10), rounded to 4 places.
+    :func:`labkit.rag.metrics.score_queries` (recall@k, mrr@10, ndcg@10), rounded to 4 places.
     ``caller``: who is asking (required, see :func:`doc_rankings`)."""
     table = {}
     for name, r in retrievers.items():
@@ -166,7 +166,7 @@ def metric_interval(values: Sequence[float], n_boot: int = 2000, seed: int = 0) 
     """
     import numpy as np
 
-    from .stats import wilson_interval
+    from ..stats import wilson_interval
 
     v = np.asarray(list(values), dtype=float)  # (n,)
     n = len(v)
@@ -246,7 +246,7 @@ def compare_retrievers(
     ``verdict_*`` is "better"/"worse" only when p < 0.05, else "not significant": the words the
     prose may use. Returns plain numbers, p-values included.
     """
-    from .stats import bootstrap_difference, compare_paired
+    from ..stats import bootstrap_difference, compare_paired
 
     if set(candidate) != set(baseline) or not candidate:
         raise ValueError("need per-question scores for the same, non-empty set of questions")

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .security.access import Caller, check_caller, check_chunks
+from ..security.access import Caller, check_caller, check_chunks
 
 __all__ = [
     "GenerationConfig",

@@ -38,10 +38,10 @@ import faiss
 import numpy as np
 
 from .chunk import ChunkConfig, chunk_docs, embedding_text
-from .data import ACCESS_LEVELS
+from ..data import ACCESS_LEVELS
 from .embed import embed_texts
-from .models import embedder_id
-from .store import atomic_write_json, file_lock, remove_orphans, sha256_bytes, sha256_text
+from ..models import embedder_id
+from ..store import atomic_write_json, file_lock, remove_orphans, sha256_bytes, sha256_text
 
 __all__ = [
     "IndexConfig",
@@ -551,7 +551,7 @@ def load_or_build_index(
     an index without ever reading a stale one. A damaged copy (:class:`IndexIntegrityError`)
     is rebuilt with a warning, never served.
     """
-    from .env import cache_dir
+    from ..env import cache_dir
 
     chunk_cfg = chunk_cfg or ChunkConfig()
     cfg = cfg or IndexConfig()

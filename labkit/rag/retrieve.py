@@ -52,7 +52,7 @@ from typing import Protocol
 import numpy as np
 
 from .embed import embed_texts
-from .security.access import Caller, check_caller, chunk_level, permitted_mask
+from ..security.access import Caller, check_caller, chunk_level, permitted_mask
 
 __all__ = [
     "BM25Config",
@@ -288,7 +288,7 @@ class BM25Retriever(_SearchMixin):
 
 
 class VectorSearch(Protocol):
-    """What :class:`DenseRetriever` needs from an index (``labkit.index.VectorIndex`` fits).
+    """What :class:`DenseRetriever` needs from an index (``labkit.rag.index.VectorIndex`` fits).
 
     search: (q, d) float32 unit vectors, k -> (scores (q, k), positions (q, k)); position -1
         means "no neighbour" (FAISS pads with -1 when the index holds fewer than k vectors).

@@ -3,9 +3,9 @@ the model makes.
 
 Introduced in notebooks/08_security.ipynb (issue 13 §1). A document's ``access`` is one of
 ``labkit.data.ACCESS_LEVELS`` (public < customer < internal). The caller is a *required*
-argument of every retriever (``search(query, k, *, caller=...)``, ``labkit.retrieve``) and of
-every answer function that can reach the model (``labkit.generate.rag_answer``,
-``labkit.hybrid.answer_tickets``, ...): there is no default to forget.
+argument of every retriever (``search(query, k, *, caller=...)``, ``labkit.rag.retrieve``) and of
+every answer function that can reach the model (``labkit.rag.generate.rag_answer``,
+``labkit.hybrid.assembly.answer_tickets``, ...): there is no default to forget.
 
 Rules (:func:`permitted`):
 
@@ -18,7 +18,7 @@ Rules (:func:`permitted`):
   caller whose tenant is T, and by staff ("agent"/"internal") without a tenant (they serve
   every customer). A customer without a tenant reads no tenant's private chunks.
 
-:func:`access_filter` is the older form: a ``filters`` dict for ``labkit.retrieve``. It cannot
+:func:`access_filter` is the older form: a ``filters`` dict for ``labkit.rag.retrieve``. It cannot
 say "missing access = public", so retrievers use :func:`permitted_mask` instead.
 """
 

@@ -196,7 +196,7 @@ def continuation_logprobs(
     """
     import torch
 
-    from ..generate import shared_prefix_length
+    from ..rag.generate import shared_prefix_length
 
     ids = [tok(prompt + c, add_special_tokens=False)["input_ids"] for c in continuations]
     n = shared_prefix_length(ids)  # each row keeps >= 1 own token
@@ -263,7 +263,7 @@ def exposure(
 def canary_config():
     """The QLoRA config of the canary runs: the facts adapter's recipe (notebook 05) at 50 steps
     of 8 records (~3.5 epochs over ~110 records; ~75 s on 2 CPU cores)."""
-    from ..train import QLoRAConfig
+    from ..finetune.train import QLoRAConfig
 
     return QLoRAConfig(max_steps=50, lr=3e-3, batch_size=8, max_len=128, dropout=0.0)
 
@@ -272,7 +272,7 @@ def canary_adapter(records: list[dict], profile=None, progress: bool = True, cfg
     """``(out_dir, meta)`` of an adapter trained on ``records``, cached by content under
     ``.labkit_cache/adapters/canary-<first 12 hex of the data hash>`` (trains only if missing)."""
     from ..env import cache_dir, current_profile
-    from ..train import adapter_is_trained, data_sha256, read_adapter_meta, train_adapter
+    from ..finetune.train import adapter_is_trained, data_sha256, read_adapter_meta, train_adapter
 
     profile = profile or current_profile()
     cfg = cfg or canary_config()

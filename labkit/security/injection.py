@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from ..generate import (
+from ..rag.generate import (
     RAG_INSTRUCTION,
     REFUSAL,
     answer_contains,
@@ -293,7 +293,7 @@ def attack_succeeded(text: str, rule: dict) -> bool:
 
 
 def build_guarded_messages(query: str, chunks: Sequence[dict]) -> list[dict]:
-    """Like :func:`labkit.generate.build_rag_messages`, with the sources fenced as untrusted data.
+    """Like :func:`labkit.rag.generate.build_rag_messages`, with the sources fenced as untrusted data.
 
     A system turn states the instruction hierarchy (:data:`GUARD_SYSTEM`); the user turn keeps
     the course's instruction next to the question (what SmolLM2 follows best) and wraps each
