@@ -80,14 +80,15 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     counts = data.check_data_dir(data_dir)  # raises DataError before any model loads
     print("    " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
 
-    from .hybrid import course, assembly as hybrid, update
     from .finetune.behaviour import format_ticket, pick_shots
+    from .finetune.train import merge_for_serving
+    from .hybrid import assembly as hybrid
+    from .hybrid import course, update
+    from .models import describe_models, load_embedder, load_generator
     from .rag.evaluate import calibrate_gate, retrieval_table
     from .rag.index import load_or_build_index
-    from .models import describe_models, load_embedder, load_generator
     from .rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
     from .security.access import Caller
-    from .finetune.train import merge_for_serving
 
     staff = Caller("agent")  # retrieval evaluation: the whole help center
     customer = Caller("customer")  # tickets: every answer path

@@ -216,8 +216,8 @@ def test_few_shot_messages():
 
 
 def test_without_system_pick_shots_item_correct():
-    from labkit.finetune import behaviour
     from labkit import data
+    from labkit.finetune import behaviour
 
     train = data.load_behaviour("train")
     stripped = behaviour.without_system(train[:3])

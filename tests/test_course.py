@@ -4,8 +4,8 @@ from dataclasses import fields
 
 import pytest
 
-from labkit.hybrid import course
 from labkit.env import Profile
+from labkit.hybrid import course
 
 CPU = Profile("cpu-offline", "cpu", hub=False, threads=2, bf16=True, seed=0)
 GPU = Profile("gpu", "cuda", hub=False, threads=2, bf16=True, seed=0)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from labkit.decide import matrix as decide
+from labkit.decide.evidence import KEYS
 from labkit.decide.matrix import (
     APPROACHES,
     BIAS,
@@ -26,7 +27,6 @@ from labkit.decide.matrix import (
     levels,
     recommend,
 )
-from labkit.decide.evidence import KEYS
 
 
 def ev(values: dict, source: str = "test_source") -> dict:

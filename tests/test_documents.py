@@ -6,8 +6,8 @@ import json
 import pytest
 
 from labkit import data
-from labkit.rag.chunk import ChunkConfig, chunk_docs
 from labkit.data import DataError
+from labkit.rag.chunk import ChunkConfig, chunk_docs
 from labkit.rag.documents import (
     attach_metadata,
     load_beir_questions,

@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from labkit.finetune import behaviour
 from labkit.decide import evidence
+from labkit.finetune import behaviour
 from labkit.hybrid import assembly as hybrid
 from labkit.security.access import AccessError, Caller
 

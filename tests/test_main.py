@@ -112,9 +112,9 @@ def test_empty_training_file_stops_before_any_model_loads(tmp_path, capsys, monk
 def test_training_step_reads_the_given_data_dir(tmp_path, monkeypatch):
     """Everything before training is faked (no models); the adapter must get --data-dir."""
     import labkit.hybrid.course
+    import labkit.models
     import labkit.rag.evaluate
     import labkit.rag.index
-    import labkit.models
 
     class FakeIndex:
         chunks = [{"chunk_id": "c0", "doc_id": "d0", "title": "t", "text": "refund policy"}]
@@ -144,9 +144,9 @@ def test_training_step_reads_the_given_data_dir(tmp_path, monkeypatch):
 def test_behaviour_adapter_trains_on_its_data_dir_and_keeps_the_course_cache_key(
     tmp_path, monkeypatch
 ):
-    from labkit.hybrid import course
     from labkit.env import Profile
     from labkit.finetune.train import data_sha256
+    from labkit.hybrid import course
 
     cpu = Profile("cpu-offline", "cpu", hub=False, threads=1, bf16=False, seed=0)
     calls = []
@@ -165,9 +165,9 @@ def test_behaviour_adapter_trains_on_its_data_dir_and_keeps_the_course_cache_key
 
 
 def test_trained_refuses_no_records_before_loading_anything():
-    from labkit.hybrid import course
     from labkit.data import DataError
     from labkit.env import Profile
+    from labkit.hybrid import course
 
     cpu = Profile("cpu-offline", "cpu", hub=False, threads=1, bf16=False, seed=0)
     with pytest.raises(DataError, match="no training records"):

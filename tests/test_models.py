@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from labkit import models
-from labkit.rag.generate import GenerationConfig, generate_batch
 from labkit.models import ModelNotFoundError, embedder_id, resolve_model
+from labkit.rag.generate import GenerationConfig, generate_batch
 
 
 def test_embedder_resolves_offline(profile):

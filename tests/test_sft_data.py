@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from labkit.finetune import behaviour as bh
 from labkit.data import DataError
+from labkit.finetune import behaviour as bh
 from labkit.finetune.sft_data import (
     ChatTemplateError,
     ValidationReport,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from labkit.hybrid import course, update
 from labkit import data
+from labkit.hybrid import course, update
 from labkit.rag.index import build_index
 from labkit.rag.retrieve import DenseRetriever
 from labkit.security.access import Caller

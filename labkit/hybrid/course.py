@@ -22,10 +22,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from ..finetune import behaviour
 from .. import data
-from . import assembly as hybrid
 from ..env import DATA_DIR, Profile, cache_dir, current_profile
+from ..finetune import behaviour
 from ..finetune.train import (
     QLoRAConfig,
     adapter_is_trained,
@@ -33,6 +32,7 @@ from ..finetune.train import (
     read_adapter_meta,
     train_adapter,
 )
+from . import assembly as hybrid
 
 __all__ = [
     "BEHAVIOUR_CFG",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from ..security.access import check_caller
 from .generate import answer_contains, is_refusal
 from .metrics import dedupe_doc_ids, score_queries
-from ..security.access import check_caller
 
 __all__ = [
     "doc_rankings",

@@ -37,11 +37,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from .chunk import ChunkConfig, chunk_docs, embedding_text
 from ..data import ACCESS_LEVELS
-from .embed import embed_texts
 from ..models import embedder_id
 from ..store import atomic_write_json, file_lock, remove_orphans, sha256_bytes, sha256_text
+from .chunk import ChunkConfig, chunk_docs, embedding_text
+from .embed import embed_texts
 
 __all__ = [
     "IndexConfig",

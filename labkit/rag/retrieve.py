@@ -51,8 +51,8 @@ from typing import Protocol
 
 import numpy as np
 
-from .embed import embed_texts
 from ..security.access import Caller, check_caller, chunk_level, permitted_mask
+from .embed import embed_texts
 
 __all__ = [
     "BM25Config",
