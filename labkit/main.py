@@ -55,7 +55,9 @@ def _cached(name: str, key: dict, compute):
         (Path(__file__).parent / m).read_text()
         for m in (
             "rag/generate.py",
+            "rag/answers.py",
             "hybrid/assembly.py",
+            "hybrid/scores.py",
             "finetune/behaviour.py",
             "hybrid/update.py",
         )

@@ -1,14 +1,15 @@
 """Hybrid assembly and knowledge updates (notebooks/06-07).
 
-``assembly`` (the four systems: base, RAG only, fine-tuned only, hybrid; their prompts and
-scores), ``course`` (the course's shared cached index and adapters), ``update`` (knowledge
-updates: re-indexing versus retraining). Notebooks read ``from labkit.hybrid import assembly as
+``assembly`` (the four systems: base, RAG only, fine-tuned only, hybrid; their prompts),
+``scores`` (their knowledge and behaviour scores, re-exported by ``assembly``), ``course``
+(the course's shared cached index and adapters), ``update`` (knowledge updates: re-indexing
+versus retraining). Notebooks read ``from labkit.hybrid import assembly as
 hybrid`` and then ``hybrid.answer_tickets(...)``. Submodules load on first use.
 """
 
 import importlib
 
-_SUBMODULES = {"assembly", "course", "update"}
+_SUBMODULES = {"assembly", "course", "scores", "update"}
 _NAMES = {"SYSTEMS": "assembly", "answer_tickets": "assembly"}
 
 __all__ = list(_NAMES)
