@@ -23,205 +23,32 @@ Walkthrough: docs/OWN_DOCUMENTS.md; the pieces are taught in notebooks/01-03.
 from __future__ import annotations
 
 import argparse
-import functools
-import json
-import sys
 import time
 import warnings
 from pathlib import Path
 
+from .workspace import (
+    GATE,
+    INDEX,
+    INFO,
+    UsageError,
+    Workspace,
+    _embedder,
+    _err,
+    _fingerprint,
+    parse_filters,  # re-exported: part of the command line's public surface
+)
+
 __all__ = ["main", "parse_filters", "token_f1"]
 
-INDEX, INFO, GATE = "index", "rag.json", "gate.json"
 RETRIEVERS = ("hybrid", "dense", "bm25")
 ROLES = ("public", "customer", "agent")  # labkit.security.access.ROLE_ACCESS ("internal" = agent)
-
-
-class UsageError(ValueError):
-    """A command-line value that cannot work (bad filter, missing folder, ...)."""
-
-
-def _err(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-# ------------------------------------------------------------------------------ models
-
-
-@functools.cache
-def _profile():
-    import labkit
-
-    return labkit.setup()  # honours HF_HUB_OFFLINE; models resolve as in the notebooks
-
-
-@functools.cache
-def _embedder():
-    from labkit.models import load_embedder
-
-    _err("loading the embedder ...")
-    return load_embedder(_profile())
-
-
-@functools.cache
-def _generator():
-    from labkit.models import load_generator
-
-    _err("loading the generator ...")
-    return load_generator("none", _profile())
 
 
 def _caller(args):
     from labkit.security.access import Caller
 
     return Caller(args.role)
-
-
-# ------------------------------------------------------------------------------ filters
-
-
-def _as_text(value) -> str:
-    """How a metadata value is written on the command line (true/false/null like JSON)."""
-    return json.dumps(value) if isinstance(value, bool) or value is None else str(value)
-
-
-def parse_filters(pairs: list[str], chunks: list[dict]) -> dict[str, set] | None:
-    """``["key=value", ...]`` -> retriever filters, checked against the indexed chunks.
-
-    A value matches a chunk field when it reads the same (``year=2020`` matches the number 2020
-    or the string "2020"). Repeating a key allows several values (OR); different keys must all
-    match (AND). A key no chunk has, or a field holding lists, raises :class:`UsageError`; a
-    value no chunk has only warns (the search then finds nothing, and ``ask`` refuses).
-    """
-    if not pairs:
-        return None
-    out: dict[str, set] = {}
-    for pair in pairs:
-        key, sep, want = pair.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise UsageError(f"--filter wants key=value, got {pair!r}")
-        values = [c[key] for c in chunks if key in c]
-        if not values:
-            fields = sorted({k for c in chunks for k in c} - {"text", "start", "end", "chunk_id"})
-            raise UsageError(
-                f"--filter {pair}: no chunk has a field {key!r}; fields you can filter on: "
-                + ", ".join(fields)
-            )
-        if any(isinstance(v, (list, dict)) for v in values):
-            raise UsageError(f"--filter {pair}: field {key!r} holds lists/objects; only scalars")
-        hits = {v for v in values if _as_text(v) == want}
-        if not hits:
-            seen = sorted({_as_text(v) for v in values})
-            warnings.warn(
-                f"--filter {pair}: no chunk has {key}={want}; values present: "
-                + ", ".join(seen[:10])
-                + (" ..." if len(seen) > 10 else ""),
-                UserWarning,
-                stacklevel=2,
-            )
-            hits = {want}
-        out.setdefault(key, set()).update(hits)
-    return out
-
-
-# ------------------------------------------------------------------------------ workspace
-
-
-def _read_json(path: Path, what: str) -> dict:
-    if not path.is_file():
-        raise UsageError(f"{path.parent}: no {path.name}; {what}")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _fingerprint(index) -> str:
-    """Content id of an index (embedder, documents, chunker): a gate is valid for this only."""
-    from labkit.store import sha256_text
-
-    mf = index.manifest
-    keys = ("embedder", "doc_hashes", "chunker", "n_chunks")
-    return sha256_text(json.dumps({k: mf.get(k) for k in keys}, sort_keys=True))
-
-
-class Workspace:
-    """An indexed DIR: the index, dense/BM25/hybrid retrievers over it, and the gate (if any)."""
-
-    def __init__(self, folder: str | Path, embedder):
-        from labkit.rag.index import VectorIndex
-        from labkit.rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
-
-        self.folder = Path(folder)
-        self.info = _read_json(
-            self.folder / INFO, "run `python -m labkit.rag index DOCS --out DIR`"
-        )
-        self.index = VectorIndex.load(self.folder / INDEX, embedder)
-        self.dense = DenseRetriever(self.index, embedder)
-        self.bm25 = BM25Retriever(self.index.chunks)
-        hybrid = HybridRetriever(self.dense, self.bm25)
-        self.retrievers = {"hybrid": hybrid, "dense": self.dense, "bm25": self.bm25}
-        self.doc_ids = set(self.index.doc_hashes)
-        self.gate, self.gate_note = self._read_gate()
-
-    def _read_gate(self) -> tuple[dict | None, str]:
-        path = self.folder / GATE
-        if not path.is_file():
-            return None, (
-                "uncalibrated: answers are not refused on retrieval score. Calibrate on your own "
-                f"labelled questions: python -m labkit.rag calibrate {self.folder} labelled.jsonl"
-            )
-        gate = json.loads(path.read_text(encoding="utf-8"))
-        if gate.get("fingerprint") != self.info.get("fingerprint"):
-            return None, (
-                "uncalibrated: gate.json was calibrated on another version of this index "
-                "(re-indexed since); run calibrate again"
-            )
-        return gate, (
-            f"calibrated: refuse when the best chunk's cosine < {gate['threshold']:.4f} "
-            f"(balanced accuracy {gate['balanced_accuracy']:.2f} on {gate['n_answerable']} "
-            f"answerable + {gate['n_unanswerable']} unanswerable questions)"
-        )
-
-    def top_cosines(self, queries: list[str], filters=None, *, caller) -> list[float]:
-        """The gate's score: cosine of the best chunk ``caller`` may read that passes
-        ``filters`` (-1 when none is eligible)."""
-        hits = self.dense.search_many(queries, 1, filters=filters, caller=caller)
-        return [h[0]["score"] if h else -1.0 for h in hits]
-
-    def answer(
-        self, queries: list[str], k: int, retriever: str, filters=None, progress=False, *, caller
-    ):
-        """rag_answer over ``retriever`` as ``caller``, with the gate (if calibrated); adds
-        retrieval_ms."""
-        from labkit.rag.generate import GenerationConfig, rag_answer
-
-        model, tok = _generator()
-        search = self.retrievers[retriever]
-        ms: dict[str, float] = {}
-
-        def retrieve(query: str, k: int, *, caller) -> list[dict]:
-            t0 = time.perf_counter()
-            hits = search.search(query, k, filters=filters, caller=caller)
-            ms[query] = (time.perf_counter() - t0) * 1000
-            return hits
-
-        scores = dict(zip(queries, self.top_cosines(queries, filters, caller=caller), strict=True))
-        # Uncalibrated: -inf still refuses a query with no eligible chunk at all (never answer
-        # from empty sources), and nothing else.
-        threshold = self.gate["threshold"] if self.gate else float("-inf")
-        results = rag_answer(
-            queries,
-            retrieve,
-            model,
-            tok,
-            k=k,
-            min_score=threshold,
-            cfg=GenerationConfig(progress=progress),
-            gate_fn=scores.__getitem__,
-            caller=caller,
-        )
-        for r in results:
-            r["retrieval_ms"], r["gate_score"] = ms.get(r["query"], 0.0), scores[r["query"]]
-        return results
 
 
 # ------------------------------------------------------------------------------ commands
