@@ -272,44 +272,77 @@ def promotion_decision(
     paired_name = "baseline" if baseline is not None else "base"
     test = None
     if baseline is not None or "correct" in base:
-        for who, d in (("candidate", candidate), (paired_name, paired)):
-            if "correct" not in d:
-                raise ValueError(f"{who} needs 'correct' (per-item correctness)")
-        has_ids = {who: "ids" in d for who, d in (("candidate", candidate), (paired_name, paired))}
-        if len(set(has_ids.values())) > 1:
-            only = next(who for who, has in has_ids.items() if has)
-            other = next(who for who, has in has_ids.items() if not has)
-            raise ValueError(
-                f"only the {only} has 'ids', so the gate cannot check that both were scored on "
-                f"the same items; give the {other} its 'ids' too (or drop them from both)"
-            )
-        if "ids" in candidate and list(candidate["ids"]) != list(paired["ids"]):
-            raise ValueError(
-                f"items must be aligned: candidate and {paired_name} were scored on different item ids"
-            )
-        test = mcnemar_exact(candidate["correct"], paired["correct"])
-        test["compared_with"] = paired_name
+        test = _paired_test(candidate, paired, paired_name)
     forgetting = _forgetting(
         candidate,
         base if base is not None else baseline,
         "base" if base is not None else "baseline",
         cfg,
     )
+    reasons = _improvement_reasons(test, cfg) if baseline is not None else []
+    reasons += _forgetting_reasons(forgetting)
+    access = None
+    if cfg.serve_access is not None:
+        if data_access is None:
+            data_access = candidate.get("data_access")
+        access = access_check(data_access, cfg.serve_access)
+        if not access["ok"]:
+            reasons.append(access["reason"])
+    promote = not reasons
+    return {
+        "promote": promote,
+        "reasons": reasons,
+        "summary": _summary(promote, baseline is not None, test, forgetting, reasons),
+        "test": test,
+        "delta": None if test is None else test["delta"],
+        "forgetting": forgetting,
+        "access": access,
+        "config": cfg.as_dict(),
+    }
 
+
+def _paired_test(candidate: dict, paired: dict, paired_name: str) -> dict:
+    """Exact McNemar test of candidate vs ``paired`` on the same items (ids checked if given)."""
+    for who, d in (("candidate", candidate), (paired_name, paired)):
+        if "correct" not in d:
+            raise ValueError(f"{who} needs 'correct' (per-item correctness)")
+    has_ids = {who: "ids" in d for who, d in (("candidate", candidate), (paired_name, paired))}
+    if len(set(has_ids.values())) > 1:
+        only = next(who for who, has in has_ids.items() if has)
+        other = next(who for who, has in has_ids.items() if not has)
+        raise ValueError(
+            f"only the {only} has 'ids', so the gate cannot check that both were scored on "
+            f"the same items; give the {other} its 'ids' too (or drop them from both)"
+        )
+    if "ids" in candidate and list(candidate["ids"]) != list(paired["ids"]):
+        raise ValueError(
+            f"items must be aligned: candidate and {paired_name} were scored on different item ids"
+        )
+    test = mcnemar_exact(candidate["correct"], paired["correct"])
+    test["compared_with"] = paired_name
+    return test
+
+
+def _improvement_reasons(t: dict, cfg: GateConfig) -> list[str]:
+    """Why the candidate is not better than the baseline (empty when it is)."""
     reasons = []
-    if baseline is not None:
-        t = test
-        if not t["p_value"] < cfg.alpha:
-            reasons.append(
-                f"not significantly better than the baseline: exact McNemar p = {t['p_value']:.4g} "
-                f"is not below alpha = {cfg.alpha} (b = {t['b']} items only the candidate gets right, "
-                f"c = {t['c']} only the baseline gets right, of {t['n']})"
-            )
-        if not t["delta"] > cfg.min_improvement:
-            reasons.append(
-                f"accuracy change {t['delta']:+.3f} ({t['candidate_acc']:.3f} vs baseline "
-                f"{t['baseline_acc']:.3f}) is not above the required improvement {cfg.min_improvement:.3f}"
-            )
+    if not t["p_value"] < cfg.alpha:
+        reasons.append(
+            f"not significantly better than the baseline: exact McNemar p = {t['p_value']:.4g} "
+            f"is not below alpha = {cfg.alpha} (b = {t['b']} items only the candidate gets right, "
+            f"c = {t['c']} only the baseline gets right, of {t['n']})"
+        )
+    if not t["delta"] > cfg.min_improvement:
+        reasons.append(
+            f"accuracy change {t['delta']:+.3f} ({t['candidate_acc']:.3f} vs baseline "
+            f"{t['baseline_acc']:.3f}) is not above the required improvement {cfg.min_improvement:.3f}"
+        )
+    return reasons
+
+
+def _forgetting_reasons(forgetting: dict) -> list[str]:
+    """Why the candidate forgot too much (empty when within thresholds)."""
+    reasons = []
     ref = forgetting["reference"]
     pp, qa = forgetting["perplexity"], forgetting["general_qa"]
     if not pp["ok"]:
@@ -322,30 +355,17 @@ def promotion_decision(
             f"forgetting: general-QA accuracy dropped {qa['drop']:.3f} vs the {ref} "
             f"({qa['reference']:.3f} -> {qa['candidate']:.3f}), more than the allowed {qa['max']:.3f}"
         )
-    access = None
-    if cfg.serve_access is not None:
-        if data_access is None:
-            data_access = candidate.get("data_access")
-        access = access_check(data_access, cfg.serve_access)
-        if not access["ok"]:
-            reasons.append(access["reason"])
-    promote = not reasons
-    if promote and baseline is not None:
-        summary = (
+    return reasons
+
+
+def _summary(promote: bool, has_baseline: bool, test, forgetting: dict, reasons: list) -> str:
+    ref = forgetting["reference"]
+    pp, qa = forgetting["perplexity"], forgetting["general_qa"]
+    if promote and has_baseline:
+        return (
             f"promote: {test['delta']:+.3f} accuracy vs baseline, McNemar p = {test['p_value']:.4g}; "
             f"perplexity {pp['relative_increase']:+.1%}, general QA -{qa['drop']:.3f} vs {ref}"
         )
-    elif promote:
-        summary = f"promote first adapter: perplexity {pp['relative_increase']:+.1%}, general QA -{qa['drop']:.3f} vs base"
-    else:
-        summary = "refuse: " + "; ".join(reasons)
-    return {
-        "promote": promote,
-        "reasons": reasons,
-        "summary": summary,
-        "test": test,
-        "delta": None if test is None else test["delta"],
-        "forgetting": forgetting,
-        "access": access,
-        "config": cfg.as_dict(),
-    }
+    if promote:
+        return f"promote first adapter: perplexity {pp['relative_increase']:+.1%}, general QA -{qa['drop']:.3f} vs base"
+    return "refuse: " + "; ".join(reasons)

@@ -210,6 +210,18 @@ def _token_count(tok, messages: list[dict]) -> int:
     return len(tok(text, add_special_tokens=False)["input_ids"])
 
 
+def _check_lengths(report: ValidationReport, valid: list, tok, max_tokens: int) -> None:
+    """Token length of each chat-templated record: too long ones, and min/median/max."""
+    counts = []
+    for line, rec in valid:
+        n = _token_count(tok, rec["messages"])
+        counts.append(n)
+        if n > max_tokens:
+            report.too_long.append({"id": rec.get("id"), "line": line, "tokens": n})
+    counts.sort()
+    report.tokens = {"min": counts[0], "median": counts[len(counts) // 2], "max": counts[-1]}
+
+
 def validate_chat_records(
     records: Sequence[dict],
     tok=None,
@@ -268,14 +280,7 @@ def validate_chat_records(
             seen[key] = (rid, line)
         valid.append((line, rec))
     if tok is not None and valid:
-        counts = []
-        for line, rec in valid:
-            n = _token_count(tok, rec["messages"])
-            counts.append(n)
-            if n > max_tokens:
-                report.too_long.append({"id": rec.get("id"), "line": line, "tokens": n})
-        counts.sort()
-        report.tokens = {"min": counts[0], "median": counts[len(counts) // 2], "max": counts[-1]}
+        _check_lengths(report, valid, tok, max_tokens)
     if eval_records:
         train = [(rec.get("id"), shingles(_user_text(rec))) for _, rec in valid]
         evals = [
