@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from . import env
-from .hybrid.assembly import COMBINED as QUALITY  # the five scores the combined score averages
+from .report import QUALITY, print_table, write_report
 
 __all__ = ["run", "main"]
 
@@ -75,25 +75,69 @@ def _cached(name: str, key: dict, compute):
 
 
 def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path = "runs") -> dict:
-    """Run the experiment; returns the metrics dict also written to ``metrics.json``."""
-    from . import data
+    """Run the experiment; returns the metrics dict also written to ``metrics.json``.
 
-    t_all = _step("checking the data folder")
-    counts = data.check_data_dir(data_dir)  # raises DataError before any model loads
-    print("    " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
-
-    from .finetune.behaviour import format_ticket, pick_shots
-    from .finetune.train import merge_for_serving
-    from .hybrid import assembly as hybrid
-    from .hybrid import course, update
-    from .models import describe_models, load_embedder, load_generator
-    from .rag.evaluate import calibrate_gate, retrieval_table
-    from .rag.index import load_or_build_index
-    from .rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+    The steps of the module docstring, in order; each prints what it did and how long it took.
+    """
     from .security.access import Caller
 
     staff = Caller("agent")  # retrieval evaluation: the whole help center
     customer = Caller("customer")  # tickets: every answer path
+
+    t_all = time.perf_counter()
+    counts = check_data(data_dir)  # raises DataError before any model loads
+    prof = set_up()
+    index, embedder = index_help_center(prof, data_dir)
+    retrieval, dense = evaluate_retrieval(index, embedder, data_dir, staff)
+    adapter_dir, meta = train_triage_adapter(prof, data_dir)
+    four_way = four_way_table(
+        prof, index, embedder, dense, adapter_dir, meta, data_dir, n_tickets, customer
+    )
+    upd = knowledge_update(index, embedder, meta, four_way, data_dir, customer)
+    metrics = {
+        "profile": prof.as_dict(),
+        "data": counts,
+        "retrieval_dev": retrieval,
+        "callers": {
+            "retrieval_dev": staff.role,
+            "four_way": customer.role,
+            "update": customer.role,
+        },
+        "training": {
+            k: meta[k]
+            for k in (
+                "steps",
+                "train_seconds",
+                "tokens_per_s",
+                "final_loss",
+                "loss_history",
+                "trainable",
+            )
+        },
+        "four_way": four_way["table"],
+        "n_tickets": len(four_way["tickets"]),
+        "gate": four_way["gate"],
+        "update": upd,
+        "seconds": round(time.perf_counter() - t_all, 1),
+    }
+    folder = write_report(Path(out), metrics)
+    print(f"==> report: {folder / 'report.md'}  (total {metrics['seconds']} s)")
+    return metrics
+
+
+def check_data(data_dir) -> dict:
+    """Step 1: every file the job reads, validated (counts per kind)."""
+    from . import data
+
+    _step("checking the data folder")
+    counts = data.check_data_dir(data_dir)
+    print("    " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    return counts
+
+
+def set_up():
+    """The profile (device, threads, bf16) and which models it resolves to."""
+    from .models import describe_models
 
     prof = env.setup()
     print(
@@ -101,6 +145,15 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     )
     for row in describe_models(prof):
         print(f"    {row['role']}: {row['name']} [{row['source']}]")
+    return prof
+
+
+def index_help_center(prof, data_dir):
+    """Step 2: the v1 help-center index, built or reused from the cache; (index, embedder)."""
+    from . import data
+    from .hybrid import course
+    from .models import load_embedder
+    from .rag.index import load_or_build_index
 
     t = _step("building or loading the help-center index")
     docs = data.load_articles("v1", data_dir)
@@ -112,6 +165,14 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
         f"    {index} ({'reused from cache' if reused else f'built in {time.perf_counter() - t_index:.1f} s'})"
     )
     _done(t)
+    return index, embedder
+
+
+def evaluate_retrieval(index, embedder, data_dir, staff):
+    """Step 3: dense, BM25 and hybrid on the dev questions; (table, the dense retriever)."""
+    from . import data
+    from .rag.evaluate import retrieval_table
+    from .rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
 
     t = _step("evaluating retrieval on the dev questions (as Caller('agent'): every article)")
     dense = DenseRetriever(index, embedder)
@@ -125,6 +186,12 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     for name, row in retrieval.items():
         print(f"    {name:>6}: " + "  ".join(f"{m}={v:.3f}" for m, v in row.items()))
     _done(t)
+    return retrieval, dense
+
+
+def train_triage_adapter(prof, data_dir):
+    """Step 4: the QLoRA ticket-triage adapter, trained or reused; (folder, metadata)."""
+    from .hybrid import course
 
     t = _step("QLoRA: training the ticket-triage adapter (or reusing it)")
     adapter_dir, meta = course.behaviour_adapter(prof, data_dir=data_dir)  # that folder's tickets
@@ -134,24 +201,25 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
         f"({meta['tokens_per_s']:.0f} tokens/s); trainable {meta['trainable']['share']:.2%} of the parameters"
     )
     _done(t)
+    return adapter_dir, meta
 
-    t = _step(
-        f"four-way table on {n_tickets} held-out tickets: base, RAG only, fine-tuned only, hybrid "
-        "(as Caller('customer'))"
-    )
-    facts = {f["id"]: f for f in data.load_facts("v1", data_dir)}
-    tickets = hybrid.spread_sample(data.load_tickets("eval", data_dir), n_tickets)
+
+def _gate_on_tickets(dense, tickets, data_dir, customer) -> tuple[list, dict, list, list]:
+    """The refusal gate calibrated on training tickets vs dev unanswerable questions: (the test
+    unanswerable questions as tickets, the gate, whether it refuses each held-out ticket, and
+    each unanswerable one)."""
+    from . import data
+    from .finetune.behaviour import format_ticket
+    from .hybrid import assembly as hybrid
+    from .rag.evaluate import calibrate_gate
+
     users = [format_ticket(x) for x in tickets]
-    una = [
-        hybrid.as_ticket(q["question"])
-        for q in data.load_questions("test", data_dir)
-        if q["type"] == "unanswerable"
-    ]
-    dev_una = [
-        hybrid.as_ticket(q["question"])
-        for q in data.load_questions("dev", data_dir)
-        if q["type"] == "unanswerable"
-    ]
+
+    def unanswerable(split: str) -> list[str]:
+        qs = data.load_questions(split, data_dir)
+        return [hybrid.as_ticket(q["question"]) for q in qs if q["type"] == "unanswerable"]
+
+    una, dev_una = unanswerable("test"), unanswerable("dev")
     train_tk = [format_ticket(x) for x in data.load_tickets("train", data_dir) if x["fact_ids"]][
         :120
     ]
@@ -162,6 +230,29 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
     gate = calibrate_gate([top_cosine(u) for u in train_tk], [top_cosine(u) for u in dev_una])
     gated_una = [top_cosine(u) < gate["threshold"] for u in una]
     gated_ans = [top_cosine(u) < gate["threshold"] for u in users]
+    return una, gate, gated_ans, gated_una
+
+
+def four_way_table(prof, index, embedder, dense, adapter_dir, meta, data_dir, n_tickets, customer):
+    """Step 5: base, RAG only, fine-tuned only and hybrid on held-out tickets (answers cached).
+
+    Returns the table plus what the knowledge update reuses (tickets, gate, models, retriever,
+    cache key)."""
+    from . import data
+    from .finetune.behaviour import format_ticket, pick_shots
+    from .finetune.train import merge_for_serving
+    from .hybrid import assembly as hybrid
+    from .hybrid import course
+    from .models import load_generator
+
+    t = _step(
+        f"four-way table on {n_tickets} held-out tickets: base, RAG only, fine-tuned only, hybrid "
+        "(as Caller('customer'))"
+    )
+    facts = {f["id"]: f for f in data.load_facts("v1", data_dir)}
+    tickets = hybrid.spread_sample(data.load_tickets("eval", data_dir), n_tickets)
+    users = [format_ticket(x) for x in tickets]
+    una, gate, gated_ans, gated_una = _gate_on_tickets(dense, tickets, data_dir, customer)
     retrieve = course.ticket_retriever(index, embedder)
     base, tok = load_generator("none", prof)
     tuned = merge_for_serving(adapter_dir, prof)
@@ -191,7 +282,7 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
         "caller": [customer.role, customer.tenant],
     }
     table = _cached("four_way", key, four_way)
-    _print_table(
+    print_table(
         table,
         [*QUALITY, "combined", "prompt_tokens", "latency_s"],
     )
@@ -200,7 +291,25 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
         f"    hybrid beats both single approaches on the combined score: {table['hybrid']['combined'] > best_single}"
     )
     _done(t)
+    return {
+        "table": table,
+        "tickets": tickets,
+        "gate": gate,
+        "key": key,
+        "tok": tok,
+        "tuned": tuned,
+        "retrieve": retrieve,
+    }
 
+
+def knowledge_update(index, embedder, meta, four_way, data_dir, customer) -> dict:
+    """Step 6: re-index the v2 snapshot; are the changed facts fresh, stale or wrong?"""
+    from . import data
+    from .finetune.behaviour import format_ticket
+    from .hybrid import assembly as hybrid
+    from .hybrid import course, update
+
+    tok, tuned, retrieve = four_way["tok"], four_way["tuned"], four_way["retrieve"]
     t = _step("knowledge update: help center v1 -> v2 (as Caller('customer'))")
     changes = {c["fact_id"]: c for c in update.load_changes(data_dir)}
     index_v2, stats = update.update_index(index, data.load_articles("v2", data_dir), embedder)
@@ -236,180 +345,18 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
 
     fresh = _cached(
         "freshness",
-        dict(key, tickets=[x["id"] for x in changed], v2=index_v2.doc_hashes),
+        dict(four_way["key"], tickets=[x["id"] for x in changed], v2=index_v2.doc_hashes),
         freshness,
     )
-    _print_table(fresh, list(update.OUTCOMES))
+    print_table(fresh, list(update.OUTCOMES))
     _done(t)
-
-    metrics = {
-        "profile": prof.as_dict(),
-        "data": counts,
-        "retrieval_dev": retrieval,
-        "callers": {
-            "retrieval_dev": staff.role,
-            "four_way": customer.role,
-            "update": customer.role,
-        },
-        "training": {
-            k: meta[k]
-            for k in (
-                "steps",
-                "train_seconds",
-                "tokens_per_s",
-                "final_loss",
-                "loss_history",
-                "trainable",
-            )
-        },
-        "four_way": table,
-        "n_tickets": len(tickets),
-        "gate": gate,
-        "update": {
-            "index_seconds": round(stats["seconds"], 2),
-            "chunks_embedded": stats["chunks_embedded"],
-            "retrain_seconds_behaviour_adapter": meta["train_seconds"],
-            "n_tickets": len(changed),
-            "freshness": fresh,
-        },
-        "seconds": round(time.perf_counter() - t_all, 1),
+    return {
+        "index_seconds": round(stats["seconds"], 2),
+        "chunks_embedded": stats["chunks_embedded"],
+        "retrain_seconds_behaviour_adapter": meta["train_seconds"],
+        "n_tickets": len(changed),
+        "freshness": fresh,
     }
-    folder = _write_report(Path(out), metrics)
-    print(f"==> report: {folder / 'report.md'}  (total {metrics['seconds']} s)")
-    return metrics
-
-
-def _print_table(rows: dict, cols: list[str]) -> None:
-    print("    " + " " * 22 + "".join(f"{c[:12]:>13}" for c in cols))
-    for name, row in rows.items():
-        print(f"    {name:<22}" + "".join(f"{row[c]:>13.3f}" for c in cols))
-
-
-def _md_table(rows: dict, cols: list[str], fmt: str = ".3f") -> list[str]:
-    lines = [
-        "| | " + " | ".join(c.replace("_", " ") for c in cols) + " |",
-        "| --- |" + " ---: |" * len(cols),
-    ]
-    lines += [
-        f"| {name} | " + " | ".join(f"{row[c]:{fmt}}" for c in cols) + " |"
-        for name, row in rows.items()
-    ]
-    return lines
-
-
-def _plots(folder: Path, metrics: dict) -> list[str]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    quality = QUALITY
-    table = metrics["four_way"]
-    fig, ax = plt.subplots(figsize=(9, 3.4))
-    width = 0.8 / len(table)
-    for i, (name, row) in enumerate(table.items()):
-        ax.bar(
-            [j + i * width for j in range(len(quality))],
-            [row[q] for q in quality],
-            width,
-            label=name,
-        )
-    ax.set_xticks(
-        [j + 0.4 - width / 2 for j in range(len(quality))],
-        [q.replace("_", "\n") for q in quality],
-        fontsize=8,
-    )
-    ax.set_ylim(0, 1.05)
-    ax.set_title(f"four-way table, {metrics['n_tickets']} held-out tickets (knowledge | behaviour)")
-    ax.legend(fontsize=8, ncol=4)
-    fig.tight_layout()
-    fig.savefig(folder / "four_way.png", dpi=110)
-    plt.close(fig)
-
-    fresh = metrics["update"]["freshness"]
-    fig, ax = plt.subplots(figsize=(7, 2.6))
-    left = [0.0] * len(fresh)
-    for outcome, color in zip(
-        ("fresh", "stale", "wrong"), ("tab:green", "tab:orange", "tab:grey"), strict=True
-    ):
-        vals = [row[outcome] for row in fresh.values()]
-        ax.barh(list(fresh), vals, left=left, color=color, label=outcome)
-        left = [a + b for a, b in zip(left, vals, strict=True)]
-    ax.invert_yaxis()
-    ax.set_xlabel(
-        f"share of replies about a changed fact ({metrics['update']['n_tickets']} tickets)"
-    )
-    ax.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
-    fig.savefig(folder / "freshness.png", dpi=110)
-    plt.close(fig)
-
-    steps, losses = zip(*metrics["training"]["loss_history"], strict=True)
-    fig, ax = plt.subplots(figsize=(5, 2.6))
-    ax.plot(steps, losses)
-    ax.set(xlabel="optimiser step", ylabel="loss", title="QLoRA training loss")
-    fig.tight_layout()
-    fig.savefig(folder / "loss.png", dpi=110)
-    plt.close(fig)
-    return ["four_way.png", "freshness.png", "loss.png"]
-
-
-def _write_report(out: Path, metrics: dict) -> Path:
-    from .store import atomic_write_json, atomic_write_text
-
-    folder = out / time.strftime("%Y%m%d-%H%M%S")
-    folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_json(folder / "metrics.json", metrics)
-    _plots(folder, metrics)
-    tr, upd, table = metrics["training"], metrics["update"], metrics["four_way"]
-    callers = metrics.get("callers", {"retrieval_dev": "agent", "four_way": "customer"})
-    best_single = max(table["RAG only"]["combined"], table["fine-tuned only"]["combined"])
-    retrieval_cols = list(next(iter(metrics["retrieval_dev"].values())))
-    lines = [
-        "# Course kit: main job report",
-        "",
-        f"Profile `{metrics['profile']['name']}`; data: "
-        + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in metrics["data"].items())
-        + ".",
-        f"Total {metrics['seconds']} s.",
-        "",
-        "## Retrieval (dev questions)",
-        "",
-        f"Searched as `Caller({callers['retrieval_dev']!r})` (support staff read every article); the "
-        f"four-way table and the knowledge update answer as `Caller({callers['four_way']!r})`: "
-        "tickets come from customers, so internal-only articles never reach their prompts.",
-        "",
-        *_md_table(metrics["retrieval_dev"], retrieval_cols),
-        "",
-        "## QLoRA training",
-        "",
-        f"{tr['steps']} steps, loss {tr['loss_history'][0][1]:.2f} -> {tr['final_loss']:.2f}, {tr['train_seconds']:.0f} s "
-        f"({tr['tokens_per_s']:.0f} tokens/s), {tr['trainable']['share']:.2%} of the parameters trainable.",
-        "",
-        "![loss](loss.png)",
-        "",
-        f"## The four-way table ({metrics['n_tickets']} held-out tickets)",
-        "",
-        *_md_table(table, [*QUALITY, "combined"]),
-        "",
-        *_md_table(table, ["prompt_tokens", "latency_s"], ".2f"),
-        "",
-        f"Hybrid combined score {table['hybrid']['combined']:.3f} vs best single approach {best_single:.3f}: "
-        f"hybrid beats both = **{table['hybrid']['combined'] > best_single}**.",
-        "",
-        "![four-way](four_way.png)",
-        "",
-        "## Knowledge update (v1 -> v2)",
-        "",
-        f"Index update: {upd['index_seconds']:.1f} s ({upd['chunks_embedded']} chunks re-embedded). "
-        f"Retraining the adapter would cost ~{upd['retrain_seconds_behaviour_adapter']:.0f} s.",
-        "",
-        *_md_table(upd["freshness"], ["fresh", "stale", "wrong"]),
-        "",
-        "![freshness](freshness.png)",
-    ]
-    atomic_write_text(folder / "report.md", "\n".join(lines) + "\n")
-    return folder
 
 
 def main(argv=None) -> int:
