@@ -7,7 +7,8 @@ Run it once after merging the layout change::
     python scripts/update_imports.py --check         # list what would change, write nothing
 
 Notebooks are loaded and saved as JSON the way the committed ones are written (``indent=1``,
-``ensure_ascii=False``, trailing newline); only code cells are touched and outputs are kept.
+``ensure_ascii=False``, trailing newline); code cells get the whole rewrite, markdown cells only
+the file paths (``labkit/decide.py`` -> ``labkit/decide/matrix.py``); outputs are kept.
 The rewrite is idempotent: running it twice changes nothing the second time.
 
 What it rewrites (``MOVES`` is the whole map):
@@ -17,6 +18,7 @@ What it rewrites (``MOVES`` is the whole map):
   ``from labkit import data`` / ``from labkit.rag import index`` /
   ``from labkit.hybrid import assembly as hybrid`` / ``from labkit.finetune import behaviour as bh``
   (the notebook's names stay: ``hybrid.answer_tickets(...)`` still reads the same);
+- file paths: ``labkit/behaviour.py`` -> ``labkit/finetune/behaviour.py``;
 - dotted names in code and strings: ``labkit.hybrid.add_sources`` -> ``labkit.hybrid.assembly.add_sources``;
 - relative imports inside labkit whose target no longer exists (a module edited on another
   branch while it was moved): ``from .models import X`` in ``labkit/finetune/train.py`` ->
@@ -134,8 +136,21 @@ def _split_old_module(indent: str, src: str, mod: str, spec: str, tail: str, new
     return "\n".join(lines) + tail
 
 
+_PATH = re.compile(r"(?<![\w/])labkit/(?P<mod>[a-z_]+)\.py\b")
+
+
+def rewrite_paths(text: str) -> str:
+    """``labkit/decide.py`` -> ``labkit/decide/matrix.py`` (file paths in prose and strings)."""
+    return _PATH.sub(
+        lambda m: f"labkit/{MOVES[m['mod']].replace('.', '/')}.py" if m["mod"] in MOVES else m[0],
+        text,
+    )
+
+
 def rewrite_source(text: str) -> str:
-    """Rewrite absolute labkit import paths in Python (or Markdown) text; idempotent."""
+    """Rewrite absolute labkit import paths (and ``labkit/<module>.py`` file paths) in Python or
+    Markdown text; idempotent."""
+    text = rewrite_paths(text)
     text = _FROM_PKG.sub(_from_pkg, text)
     text = _FROM_OLD_MODULE.sub(
         lambda m: (
@@ -245,10 +260,11 @@ def rewrite_notebook(path: Path, check: bool) -> bool:
     nb = json.loads(raw)
     changed = False
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "code":
+        if cell.get("cell_type") not in ("code", "markdown"):
             continue
         src = "".join(cell["source"])
-        new = rewrite_source(src)
+        # code: imports, dotted names and file paths; markdown: file paths only
+        new = rewrite_source(src) if cell["cell_type"] == "code" else rewrite_paths(src)
         if new != src:
             changed = True
             cell["source"] = new.splitlines(keepends=True)

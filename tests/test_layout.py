@@ -79,6 +79,9 @@ def test_notebook_style_imports_work():
         rag.no_such_stage  # noqa: B018
 
 
+OLD = "lab" + "kit."  # old paths spelt in two pieces, so the script leaves this file alone
+
+
 def _update_imports():
     import importlib.util
 
@@ -100,7 +103,7 @@ def test_update_imports_maps_every_old_module_to_one_that_exists():
 @pytest.mark.parametrize(
     "old, new",
     [
-        ("from labkit.index import build_index", "from labkit.rag.index import build_index"),
+        (f"from {OLD}index import build_index", "from labkit.rag.index import build_index"),
         (
             "from labkit import data, behaviour as bh, hybrid",
             "from labkit import data\nfrom labkit.finetune import behaviour as bh\n"
@@ -110,7 +113,7 @@ def test_update_imports_maps_every_old_module_to_one_that_exists():
             "from labkit import decide, decide_ui, evidence",
             "from labkit.decide import matrix as decide, ui as decide_ui, evidence",
         ),
-        ("x = labkit.hybrid.add_sources", "x = labkit.hybrid.assembly.add_sources"),
+        (f"x = {OLD}hybrid.add_sources", "x = labkit.hybrid.assembly.add_sources"),
         ("from labkit.decide import recommend", "from labkit.decide.matrix import recommend"),
         ("root = labkit.env.ROOT", "root = labkit.env.ROOT"),
     ],
@@ -129,3 +132,12 @@ def test_update_imports_fixes_relative_imports_of_a_moved_module():
         out == "from ..models import load_generator\nfrom . import behaviour\nfrom .. import data\n"
     )
     assert mod.rewrite_relative(out, "labkit.finetune.train") == out
+
+
+def test_update_imports_rewrites_file_paths():
+    mod = _update_imports()
+    old = "lab" + "kit/"
+    text = f"The logic lives in `{old}decide.py`; the widgets in `{old}decide_ui.py`."
+    new = "The logic lives in `labkit/decide/matrix.py`; the widgets in `labkit/decide/ui.py`."
+    assert mod.rewrite_paths(text) == new and mod.rewrite_paths(new) == new
+    assert mod.rewrite_paths("labkit/env.py") == "labkit/env.py"
