@@ -5,15 +5,23 @@ Every notebook starts the same way::
     import labkit
     prof = labkit.setup()
 
-Modules, one per stage (import them explicitly: ``from labkit import index``):
-``env`` (setup, profiles, paths), ``store`` (atomic writes), ``data`` (course data loading and
-validation), ``models`` (resolving and loading the embedder and the generator), ``chunk``,
-``embed``, ``index`` (FAISS with a manifest), ``retrieve`` (dense, BM25, hybrid),
-``metrics``, ``generate`` (grounded generation with citations), ``evaluate``; fine-tuning:
-``behaviour`` (the ticket task), ``sft_data`` (validation), ``train`` (QLoRA), ``registry``,
-``gate`` (promotion); assembly: ``course`` (the shared cached index and adapters), ``hybrid``
-(the four systems), ``update`` (knowledge updates), ``evidence`` (measured numbers, recorded
-by notebooks), ``decide`` and ``decide_ui`` (the decision matrix); ``main`` (``make demo``).
+One package per part of the course, one module per stage (import them explicitly, e.g.
+``from labkit.rag.index import build_index`` or ``from labkit import rag``):
+
+- shared plumbing: ``env`` (setup, profiles, paths), ``store`` (atomic writes), ``data`` and
+  ``schemas`` (course data loading and validation), ``models`` and ``gguf`` (resolving and
+  loading the embedder and the generator), ``stats``, ``plots``; ``main`` and ``report`` (the
+  main job, ``make demo``);
+- ``rag``: ``chunk``, ``embed``, ``index`` (FAISS with a manifest), ``retrieve`` (dense, BM25,
+  hybrid), ``generate`` (grounded generation with citations), ``metrics``, ``evaluate``,
+  ``documents`` (your own documents) and the ``python -m labkit.rag`` command line;
+- ``finetune``: ``behaviour`` (the ticket task), ``sft_data`` (validation), ``lora`` and
+  ``train`` (QLoRA), ``adapters``, ``registry``, ``gate`` (promotion);
+- ``hybrid``: ``assembly`` (the four systems), ``scores``, ``course`` (the shared cached index
+  and adapters), ``update`` (knowledge updates);
+- ``decide``: ``evidence`` (measured numbers, recorded by notebooks), ``matrix`` (the decision
+  matrix), ``cost``, ``ui``;
+- ``security``: access control, redaction, canaries, prompt injection (notebook 08).
 """
 
 from .env import Profile, cache_dir, current_profile, setup
