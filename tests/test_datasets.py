@@ -197,7 +197,7 @@ def test_malformed_line_names_file_and_line(tmp_path):
 
 
 # --------------------------------------------------------------------------------------------
-# Harder question classes (issue 10 §2; datasets/questions_hard.py, DATASHEET "Harder questions")
+# Harder question classes (issue 10 §2; datasets/nimbalo/questions_hard.py, DATASHEET "Harder questions")
 # --------------------------------------------------------------------------------------------
 
 HARD_TYPES = ("customer", "hard_paraphrase", "cross_article")
