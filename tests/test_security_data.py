@@ -32,7 +32,9 @@ def _occurs(needle: str, text: str) -> bool:
 @pytest.fixture(scope="module")
 def gen():
     """datasets/nimbalo/security.py as a module (checksum helpers)."""
-    spec = importlib.util.spec_from_file_location("nimbalo_security", DATA_DIR / "nimbalo" / "security.py")
+    spec = importlib.util.spec_from_file_location(
+        "nimbalo_security", DATA_DIR / "nimbalo" / "security.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)
