@@ -47,6 +47,7 @@ from .adapters import (
 from .lora import (
     QLoRAConfig,
     _compute_dtype,
+    _repacked_layers,  # noqa: F401 (tests check a model for repacked 4-bit layers through train)
     _torch_dtype,
     _use_gc,
     add_lora,

@@ -23,6 +23,7 @@ Walkthrough: docs/OWN_DOCUMENTS.md; the pieces are taught in notebooks/01-03.
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 import warnings
 from pathlib import Path
@@ -33,7 +34,6 @@ from .workspace import (
     INFO,
     UsageError,
     Workspace,
-    _embedder,
     _err,
     _fingerprint,
     parse_filters,  # re-exported: part of the command line's public surface
@@ -43,6 +43,30 @@ __all__ = ["main", "parse_filters", "token_f1"]
 
 RETRIEVERS = ("hybrid", "dense", "bm25")
 ROLES = ("public", "customer", "agent")  # labkit.security.access.ROLE_ACCESS ("internal" = agent)
+
+
+# The models, loaded once per process (tests serve their own by patching these two).
+@functools.cache
+def _profile():
+    import labkit
+
+    return labkit.setup()  # honours HF_HUB_OFFLINE; models resolve as in the notebooks
+
+
+@functools.cache
+def _embedder():
+    from labkit.models import load_embedder
+
+    _err("loading the embedder ...")
+    return load_embedder(_profile())
+
+
+@functools.cache
+def _generator():
+    from labkit.models import load_generator
+
+    _err("loading the generator ...")
+    return load_generator("none", _profile())
 
 
 def _caller(args):

@@ -2,13 +2,12 @@
 
 A workspace DIR holds ``index/`` (a :class:`labkit.rag.index.VectorIndex`), ``rag.json`` (what
 was indexed) and, after ``calibrate``, ``gate.json``. :class:`Workspace` opens one; the models
-load once per process; :func:`parse_filters` reads ``--filter key=value``. See docs/OWN_DOCUMENTS.md; the commands are in :mod:`labkit.rag.cli`.
+load once per process (in :mod:`labkit.rag.cli`); :func:`parse_filters` reads ``--filter key=value``. See docs/OWN_DOCUMENTS.md; the commands are in :mod:`labkit.rag.cli`.
 Split out of ``cli`` (issue 12 §4).
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 import time
@@ -27,29 +26,6 @@ class UsageError(ValueError):
 
 def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-@functools.cache
-def _profile():
-    import labkit
-
-    return labkit.setup()  # honours HF_HUB_OFFLINE; models resolve as in the notebooks
-
-
-@functools.cache
-def _embedder():
-    from labkit.models import load_embedder
-
-    _err("loading the embedder ...")
-    return load_embedder(_profile())
-
-
-@functools.cache
-def _generator():
-    from labkit.models import load_generator
-
-    _err("loading the generator ...")
-    return load_generator("none", _profile())
 
 
 def _read_json(path: Path, what: str) -> dict:
@@ -117,6 +93,8 @@ class Workspace:
         """rag_answer over ``retriever`` as ``caller``, with the gate (if calibrated); adds
         retrieval_ms."""
         from labkit.rag.generate import GenerationConfig, rag_answer
+
+        from .cli import _generator  # looked up per call: the command line owns the models
 
         model, tok = _generator()
         search = self.retrievers[retriever]
