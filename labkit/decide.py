@@ -77,6 +77,7 @@ _NOTEBOOK_OF = {  # evidence key prefix -> the notebook that measures it
     "forgetting": "05 (evaluating a fine-tune)",
     "index": "07 (knowledge updates)",
     "update": "07 (knowledge updates)",
+    "security": "08 (security and governance)",
 }
 
 # fmt: off
@@ -106,6 +107,9 @@ EVIDENCE_GAPS: dict[str, tuple[str, str]] = {
     "citations": ("hybrid.citation_accuracy", "ft.citation_accuracy"),
     "accuracy": ("hybrid.answer_accuracy", "ft.answer_accuracy"),
     "tone": ("ft.tone_adherence", "base.tone_adherence"),
+    # leak rates, so the order is inverted: the row favours retrieval by how much more often the
+    # canary-tuned weights leak a secret than RAG does to an unauthorised (public) caller (08)
+    "governance": ("security.canary_leaks_ft", "security.canary_leaks_rag_public"),
 }
 """Rows whose weight evidence rescales: multiplier = 0.5 + clip(value(first) - value(second), 0, 1)."""
 
@@ -423,6 +427,13 @@ def _evidence_sentence(factor: str, f: DecisionFactors, q: _Quoter) -> str:
                 + f" the budget of {f.training_hours:g} h"
             )
     elif factor == "governance":
+        ft_leak, rag_leak = ask("security.canary_leaks_ft", "security.canary_leaks_rag_public")
+        if ft_leak and rag_leak:
+            found.append(
+                f"extraction prompts made the canary-tuned model emit a planted secret in a share of "
+                f"{ft_leak}, and RAG leaked it to a public caller in {rag_leak}"
+                + q.sources(["security.canary_leaks_ft", "security.canary_leaks_rag_public"])
+            )
         idx, retr = ask("update.index_seconds", "update.retrain_seconds")
         if idx:
             s = f"removing or changing documents in the index took {idx}"

@@ -66,6 +66,15 @@ KEYS |= {
     "update.ft_v1_fresh": "changed facts answered with the v2 value by the v1-tuned model (07)",
     "update.ft_v2_fresh": "changed facts answered with the v2 value after retraining on v2 (07)",
     "update.hybrid_fresh": "changed facts stated with the v2 value by the hybrid after re-indexing (07)",
+    "security.asr_naive": "share of red-team attacks that succeed against the naive RAG prompt (08)",
+    "security.asr_all_defences": "share of red-team attacks that succeed against fence + detector + output check (08)",
+    "security.detector_fpr": "share of clean help-center chunks the injection detector flags (08)",
+    "security.defence_accuracy_drop": "answer accuracy lost on clean questions with all three defences (08)",
+    "security.canary_exposure_ft": "mean canary exposure (bits) of the model tuned with canaries (08)",
+    "security.canary_leaks_ft": "share of extraction prompts that make the canary-tuned model emit a code (08)",
+    "security.canary_leaks_rag_public": "share of extraction prompts that leak a code to a public RAG caller (08)",
+    "security.index_delete_seconds": "seconds to delete the secret document from the index (08)",
+    "security.retrain_seconds": "seconds to retrain the adapter without the canary records (08)",
 }
 
 
