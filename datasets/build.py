@@ -1928,7 +1928,7 @@ def _make_fact(
         tpl,
         num,
     )
-    fact._unit, fact._s = unit, s  # kept for v2 draws and multi questions
+    fact._unit, fact._s, fact._a = unit, s, a  # kept for v2 draws, multi questions, augmentation
     return fact
 
 
@@ -3079,7 +3079,78 @@ def build_factqa(world: World, questions: list[dict] | None = None) -> dict[str,
                 "access": f.access,
             }
         )
-    return {"train": train, "eval": evals}
+    return {"train": train, "eval": evals, "augmented": _augmented_factqa(world, questions, train)}
+
+
+GENERIC_FACT_QUESTIONS = (
+    "What does the help center say about the {attribute} of {s}?",
+    "Quick question about {a}: what is the {attribute}?",
+    "Can you tell me the {attribute} for {s}?",
+)
+"""Attribute-level wordings for the augmented set: every fact gets them, whatever its templates
+(56 of the 80 asked facts have a single question template of their own)."""
+
+
+def _augmented_factqa(world: World, questions: list[dict], train: list[dict]) -> list[dict]:
+    """Several training phrasings per v1 fact, for the paraphrase-augmented facts adapter.
+
+    Per fact, in order: the canonical question (as in ``train``), every question template with
+    the subject's own name, every question template with its alternative name (``{a}``, e.g.
+    "Nimbalo's single-user package" for "the Solo plan"), and every paraphrase template. A
+    phrasing is dropped when it equals (after :func:`normalize`) any evaluation question that
+    names this fact (``questions.jsonl`` of any type, and ``factqa/eval.jsonl``), or an earlier
+    phrasing. So the adapter may learn both names of a subject, never an evaluation wording.
+    """
+    canonical = {r["fact_id"]: r["messages"][0]["content"] for r in train}
+    held_out: dict[str, set[str]] = {}
+    for q in questions:
+        for fid in q["fact_ids"]:
+            held_out.setdefault(fid, set()).add(normalize(q["question"]))
+    for f in world.facts:  # factqa eval: the paraphrase question, else the first template
+        held_out.setdefault(f.id, set())
+    evals = build_factqa_eval_questions(world, questions)
+    for fid, q in evals.items():
+        held_out[fid].add(normalize(q))
+    out = []
+    for f in world.facts:
+        attr = ATTRS[f.attr_key]
+        alias = [_cap(_fill(q, s=f._a, a=f._a)) for q in attr.questions] if f._a != f._s else []
+        generic = [
+            _cap(_fill(t, s=f._s, a=f._a, attribute=attr.attribute)) for t in GENERIC_FACT_QUESTIONS
+        ]
+        kinds = (
+            [("canonical", canonical[f.id])]
+            + [("question", q) for q in f.questions]
+            + [("alias_question", q) for q in alias]
+            + [("paraphrase", p) for p in f.paraphrases]
+            + [("generic", q) for q in generic]
+        )
+        seen = set(held_out[f.id])
+        n = 0
+        for kind, q in kinds:
+            key = normalize(q)
+            if key in seen and kind != "canonical":
+                continue
+            seen.add(key)
+            n += 1
+            out.append(
+                {
+                    "id": f"fqa-{f.id}-{n}",
+                    "fact_id": f.id,
+                    "phrasing": kind,
+                    "messages": [
+                        {"role": "user", "content": q},
+                        {"role": "assistant", "content": f.sentence},
+                    ],
+                }
+            )
+    return out
+
+
+def build_factqa_eval_questions(world: World, questions: list[dict]) -> dict[str, str]:
+    """fact id -> the question ``factqa/eval.jsonl`` asks about it (see :func:`build_factqa`)."""
+    para = {q["fact_ids"][0]: q["question"] for q in questions if q["type"] == "paraphrase"}
+    return {f.id: para.get(f.id, f.paraphrases[0]) for f in world.facts}
 
 
 # --------------------------------------------------------------------------------------------
@@ -3261,6 +3332,7 @@ def render_outputs(world: World) -> dict[Path, str]:
         DATA_DIR / "tickets" / "behaviour_eval.jsonl": _jsonl(build_behaviour(tickets, "eval")),
         DATA_DIR / "factqa" / "train.jsonl": _jsonl(factqa["train"]),
         DATA_DIR / "factqa" / "eval.jsonl": _jsonl(factqa["eval"]),
+        DATA_DIR / "factqa" / "train_augmented.jsonl": _jsonl(factqa["augmented"]),
         DATA_DIR / "general" / "general_qa.jsonl": _jsonl(general),
     }
     clean = [render_body(world, a, v) for a in world.articles for v in ("v1", "v2")]

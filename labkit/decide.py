@@ -74,6 +74,7 @@ _NOTEBOOK_OF = {  # evidence key prefix -> the notebook that measures it
     "train": "04 (QLoRA fine-tuning)",
     "facts_ft": "05 (evaluating a fine-tune)",
     "facts_rag": "05 (evaluating a fine-tune)",
+    "facts_ft_aug": "05 (evaluating a fine-tune)",
     "forgetting": "05 (evaluating a fine-tune)",
     "index": "07 (knowledge updates)",
     "update": "07 (knowledge updates)",
@@ -346,16 +347,22 @@ def _evidence_sentence(factor: str, f: DecisionFactors, q: _Quoter) -> str:
         return [q(k) for k in keys]
 
     if factor == "volatility":
-        rag, ft1, retr, idx = ask(
+        rag, ft1, stale, retr, idx = ask(
             "update.rag_fresh",
             "update.ft_v1_fresh",
+            "update.ft_v1_stale",
             "update.retrain_seconds",
             "update.index_seconds",
         )
         if rag and ft1:
+            old = f"stale (the v1 value) on {stale} and " if stale else ""
             found.append(
-                f"after the v2 update the v1-tuned model was fresh on {ft1} of changed facts, RAG on {rag}"
-                + q.sources(["update.rag_fresh", "update.ft_v1_fresh"])
+                f"after the v2 update the v1-tuned model was {old}fresh on {ft1} of changed facts, "
+                f"RAG fresh on {rag}"
+                + q.sources(
+                    ["update.rag_fresh", "update.ft_v1_fresh"]
+                    + (["update.ft_v1_stale"] if stale else [])
+                )
             )
         if idx and retr:
             found.append(
@@ -385,11 +392,17 @@ def _evidence_sentence(factor: str, f: DecisionFactors, q: _Quoter) -> str:
                 f"the base model: {rag} with retrieval vs {base} without"
                 + q.sources(["rag.answer_accuracy", "base.answer_accuracy"])
             )
-        ft, fr = ask("facts_ft.paraphrase_accuracy", "facts_rag.paraphrase_accuracy")
+        keys = [
+            "facts_ft.trained_accuracy",
+            "facts_ft.paraphrase_accuracy",
+            "facts_rag.paraphrase_accuracy",
+        ]
+        tr, ft, fr = ask(*keys)
         if ft and fr:
+            seen = f"{tr} of the questions it was trained on but " if tr else ""
             found.append(
-                f"a model fine-tuned on the facts answered {ft} of paraphrased fact questions, RAG {fr}"
-                + q.sources(["facts_ft.paraphrase_accuracy", "facts_rag.paraphrase_accuracy"])
+                f"a model fine-tuned on the facts answered {seen}{ft} of paraphrased fact questions, RAG {fr}"
+                + q.sources(keys if tr else keys[1:])
             )
     elif factor == "tone":
         keys_asked += [f"{SYSTEM_OF[a]}.tone_adherence" for a in APPROACHES]

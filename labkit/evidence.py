@@ -55,7 +55,9 @@ KEYS: dict[str, str] = {f"{s}.{m}": d for s in SYSTEMS for m, d in _PER_SYSTEM.i
 KEYS |= {
     "train.seconds": "seconds to train the behaviour adapter (QLoRA, notebook 04)",
     "train.tokens_per_s": "training throughput, tokens per second (QLoRA, notebook 04)",
+    "facts_ft.trained_accuracy": "model fine-tuned on facts, the questions it was trained on (05)",
     "facts_ft.paraphrase_accuracy": "model fine-tuned on facts, paraphrased fact questions (05)",
+    "facts_ft_aug.paraphrase_accuracy": "the paraphrase-augmented facts adapter, same paraphrases (05)",
     "facts_rag.paraphrase_accuracy": "RAG on the same paraphrased fact questions (05)",
     "forgetting.general_qa_drop": "general-QA accuracy lost by the behaviour adapter (05)",
     "index.build_seconds": "seconds to embed and index the whole help center (07)",

@@ -56,6 +56,9 @@ class GenerationConfig:
     # Prompts that share a long opening (a system prompt + few-shot examples) run it through the
     # model once and reuse its key/value cache; 0 turns this off. See generate_batch.
     shared_prefix_min: int = 64
+    # A JSON schema (dict) the output must follow, enforced token by token (labkit.constrained,
+    # lm-format-enforcer); None = free text. A reply cut by max_new_tokens can still be invalid.
+    json_schema: dict | None = None
 
     def __post_init__(self):
         if self.max_new_tokens < 1:
@@ -173,6 +176,10 @@ def generate_batch(
     order = sorted(range(len(prompts)), key=lambda i: lengths[i])
     stop = _stop_ids(model, tok)
     extra = {"stopping_criteria": _newline_criteria(tok)} if cfg.stop_at_newline else {}
+    if cfg.json_schema is not None:
+        from .constrained import prefix_allowed_tokens_fn
+
+        extra["prefix_allowed_tokens_fn"] = prefix_allowed_tokens_fn(tok, cfg.json_schema)
     sampling = (
         {"do_sample": False} if cfg.greedy else {"do_sample": True, "temperature": cfg.temperature}
     )
