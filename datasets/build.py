@@ -3079,7 +3079,8 @@ def build_factqa(world: World, questions: list[dict] | None = None) -> dict[str,
                 "access": f.access,
             }
         )
-    return {"train": train, "eval": evals, "augmented": _augmented_factqa(world, questions, train)}
+    augmented = _augmented_factqa(world, questions, train, evals)
+    return {"train": train, "eval": evals, "augmented": augmented}
 
 
 GENERIC_FACT_QUESTIONS = (
@@ -3091,7 +3092,9 @@ GENERIC_FACT_QUESTIONS = (
 (56 of the 80 asked facts have a single question template of their own)."""
 
 
-def _augmented_factqa(world: World, questions: list[dict], train: list[dict]) -> list[dict]:
+def _augmented_factqa(
+    world: World, questions: list[dict], train: list[dict], evals: list[dict]
+) -> list[dict]:
     """Several training phrasings per v1 fact, for the paraphrase-augmented facts adapter.
 
     Per fact, in order: the canonical question (as in ``train``), every question template with
@@ -3106,11 +3109,8 @@ def _augmented_factqa(world: World, questions: list[dict], train: list[dict]) ->
     for q in questions:
         for fid in q["fact_ids"]:
             held_out.setdefault(fid, set()).add(normalize(q["question"]))
-    for f in world.facts:  # factqa eval: the paraphrase question, else the first template
-        held_out.setdefault(f.id, set())
-    evals = build_factqa_eval_questions(world, questions)
-    for fid, q in evals.items():
-        held_out[fid].add(normalize(q))
+    for e in evals:  # factqa/eval.jsonl
+        held_out.setdefault(e["fact_id"], set()).add(normalize(e["question"]))
     out = []
     for f in world.facts:
         attr = ATTRS[f.attr_key]
@@ -3125,7 +3125,7 @@ def _augmented_factqa(world: World, questions: list[dict], train: list[dict]) ->
             + [("paraphrase", p) for p in f.paraphrases]
             + [("generic", q) for q in generic]
         )
-        seen = set(held_out[f.id])
+        seen = set(held_out.get(f.id, ()))
         n = 0
         for kind, q in kinds:
             key = normalize(q)
@@ -3145,12 +3145,6 @@ def _augmented_factqa(world: World, questions: list[dict], train: list[dict]) ->
                 }
             )
     return out
-
-
-def build_factqa_eval_questions(world: World, questions: list[dict]) -> dict[str, str]:
-    """fact id -> the question ``factqa/eval.jsonl`` asks about it (see :func:`build_factqa`)."""
-    para = {q["fact_ids"][0]: q["question"] for q in questions if q["type"] == "paraphrase"}
-    return {f.id: para.get(f.id, f.paraphrases[0]) for f in world.facts}
 
 
 # --------------------------------------------------------------------------------------------

@@ -146,12 +146,31 @@ def cache_name(name: str, records: list[dict], data_dir) -> str:
     return f"{name}-{data_sha256(records)[:12]}"
 
 
-def _trained(name: str, records: list[dict], cfg: QLoRAConfig, profile: Profile, progress: bool):
+def _trained(
+    name: str,
+    records: list[dict],
+    cfg: QLoRAConfig,
+    profile: Profile,
+    progress: bool,
+    callbacks: Callable[[], list] | None = None,
+    needs: str | None = None,
+):
+    """The cached adapter ``name``, trained first if missing. ``callbacks`` builds the trainer
+    callbacks (only when training); ``needs``: a metadata key the cached adapter must have (a
+    learning curve), else it is trained again from scratch to measure it."""
     if not records:
         raise data.DataError(f"no training records for the {name!r} adapter")
     out_dir = cache_dir("adapters", name)
-    if not adapter_is_trained(out_dir, cfg, records, profile):
-        train_adapter(records, cfg, out_dir, profile, progress=progress)
+    trained = adapter_is_trained(out_dir, cfg, records, profile)
+    if trained and needs and needs not in read_adapter_meta(out_dir):
+        trained = False  # e.g. cached without its curve: train again, measuring it (same weights)
+    if not trained:
+        # resume=False when re-measuring a finished run (its checkpoints would skip the measuring)
+        resume = not (needs and (out_dir / "adapter").is_dir())
+        cbs = callbacks() if callbacks else None
+        train_adapter(
+            records, cfg, out_dir, profile, resume=resume, progress=progress, callbacks=cbs
+        )
     return out_dir, read_adapter_meta(out_dir)
 
 
@@ -266,23 +285,20 @@ def facts_adapter(
     records = as_served(facts_training_set(snapshot, data_dir, augmented))
     profile = profile or current_profile()
     name = cache_name(f"facts-{snapshot}" + ("-augmented" if augmented else ""), records, data_dir)
-    cfg = facts_config(profile)
-    out_dir = cache_dir("adapters", name)
-    trained = adapter_is_trained(out_dir, cfg, records, profile)
-    if trained and curve and "learning_curve" not in read_adapter_meta(out_dir):
-        trained = False  # cached without its curve: train again, measuring it (same weights)
-    if not trained:
-        callbacks = []
-        if curve:
-            from .learning_curve import AnswerCurve
-            from .models import load_tokenizer
 
-            callbacks = [
-                AnswerCurve(load_tokenizer(profile), facts_curve_sets(data_dir), FACTS_CURVE_EVERY)
-            ]
-        # resume=False when re-measuring a finished run's curve (its checkpoints would skip it)
-        resume = not (curve and (out_dir / "adapter").is_dir())
-        train_adapter(
-            records, cfg, out_dir, profile, resume=resume, progress=progress, callbacks=callbacks
-        )
-    return out_dir, read_adapter_meta(out_dir)
+    def curve_callbacks():
+        from .learning_curve import AnswerCurve
+        from .models import load_tokenizer
+
+        sets = facts_curve_sets(data_dir)
+        return [AnswerCurve(load_tokenizer(profile), sets, FACTS_CURVE_EVERY)]
+
+    return _trained(
+        name,
+        records,
+        facts_config(profile),
+        profile,
+        progress,
+        callbacks=curve_callbacks if curve else None,
+        needs="learning_curve" if curve else None,
+    )
