@@ -9,7 +9,8 @@ Modules, one per stage (import them explicitly: ``from labkit import index``):
 ``env`` (setup, profiles, paths), ``store`` (atomic writes), ``data`` (course data loading and
 validation), ``models`` (resolving and loading the embedder and the generator), ``chunk``,
 ``embed``, ``index`` (FAISS with a manifest), ``retrieve`` (dense, BM25, hybrid),
-``metrics``, ``generate`` (grounded generation with citations), ``evaluate``; fine-tuning:
+``metrics``, ``generate`` (grounded generation with citations), ``evaluate``, ``reader`` (a
+fine-tuned grounded reader, RAFT-style); fine-tuning:
 ``behaviour`` (the ticket task), ``sft_data`` (validation), ``train`` (QLoRA), ``registry``,
 ``gate`` (promotion); assembly: ``course`` (the shared cached index and adapters), ``hybrid``
 (the four systems), ``update`` (knowledge updates), ``evidence`` (measured numbers, recorded

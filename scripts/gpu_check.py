@@ -9,8 +9,9 @@ NF4, trains the behaviour adapter with the profile's config for ``--steps`` step
 evaluates on held-out data with Wilson intervals:
 
 - the tuned model on ``--tickets`` held-out tickets: JSON validity, all three fields right;
-- the base reader with RAG on ``--questions`` test questions: answer accuracy, model-written
-  citations (the grounded reader of issue 11 section 2 replaces it once built);
+- the grounded reader (``labkit.reader``, trained for ``--steps`` steps too) against the base
+  reader, both with RAG on ``--questions`` answerable test questions of articles the reader never
+  saw: answer accuracy, model-written citations, strict citation accuracy;
 
 and prints seconds per training step, tokens per second and peak GPU memory. The numbers go to
 ``runs/gpu_check.json`` and belong in the README's GPU profile table with the date and the GPU.
@@ -32,7 +33,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=60, help="training steps (default 60)")
     ap.add_argument("--tickets", type=int, default=96, help="held-out tickets to evaluate")
-    ap.add_argument("--questions", type=int, default=96, help="test questions for the RAG reader")
+    ap.add_argument("--questions", type=int, default=96, help="test questions for the readers")
     ap.add_argument("--allow-cpu", action="store_true", help="run without CUDA (plumbing check)")
     ap.add_argument("--out", default=str(ROOT / "runs" / "gpu_check.json"))
     args = ap.parse_args(argv)
@@ -40,8 +41,7 @@ def main(argv=None) -> int:
     import torch
 
     import labkit
-    from labkit import behaviour, course, data, models, stats
-    from labkit.evaluate import score_answers
+    from labkit import behaviour, course, data, models, reader, stats
     from labkit.generate import GenerationConfig, generate_batch, rag_answer
     from labkit.index import load_or_build_index
     from labkit.security.access import Caller
@@ -90,21 +90,34 @@ def main(argv=None) -> int:
     items = behaviour.item_scores(held_out, [o["text"] for o in outs])
     del tuned
 
-    base, tok = models.load_generator("none", prof)
     embedder = models.load_embedder(prof)
-    index, _ = load_or_build_index("helpcenter-v1", data.load_articles("v1"), embedder)
-    qs = [q for q in data.load_questions("test") if q["type"] != "unanswerable"][: args.questions]
-    retrieve = course.ticket_retriever(index, embedder)
-    res = rag_answer(
-        [q["question"] for q in qs],
-        retrieve,
-        base,
-        tok,
-        k=3,
-        cfg=GenerationConfig(progress=False),
-        caller=Caller("public"),
+    articles = data.load_articles("v1")
+    index, _ = load_or_build_index("helpcenter-v1", articles, embedder)
+    unseen = reader.eval_questions(
+        data.load_questions("test"), articles, reader.split_articles(articles)
     )
-    scored = score_answers(qs, res)
+    qs = [q for q in unseen if q["gold_ids"]][: args.questions]
+    fused = course.reader_retriever(index, embedder)
+
+    def answers(model):
+        return rag_answer(
+            [q["question"] for q in qs],
+            lambda q, k, caller: fused.search(q, k, caller=caller),
+            model,
+            tok,
+            k=3,
+            cfg=GenerationConfig(progress=False),
+            caller=Caller("public"),
+        )
+
+    reader_cfg = replace(course.READER_CFG, max_steps=args.steps, save_steps=max(args.steps, 1))
+    reader_dir = ROOT / "runs" / "gpu_check_reader"
+    rmeta = train_adapter(
+        course.reader_training_set(index, embedder), reader_cfg, reader_dir, prof, resume=False
+    )
+    rows_tuned = reader.reader_rows(qs, answers(merge_for_serving(reader_dir, prof)))
+    base, tok = models.load_generator("none", prof)
+    scored = reader.reader_rows(qs, answers(base))
 
     fmt = lambda flags: stats.format_rate(stats.rate(flags))  # noqa: E731
     report = {
@@ -124,8 +137,11 @@ def main(argv=None) -> int:
         "all_fields": fmt([r["all_fields"] for r in items]),
         "rag_questions": len(qs),
         "rag_answer_accuracy": fmt([r["correct"] for r in scored]),
-        "rag_model_written_citation": fmt([r["citation_source"] == "model" for r in res]),
-        "grounded_reader": "not built yet (issue 11, section 2)",
+        "rag_model_written_citation": fmt([r["model_cited"] for r in scored]),
+        "reader_seconds_per_step": round(rmeta["train_seconds"] / max(rmeta["steps"], 1), 3),
+        "reader_answer_accuracy": fmt([r["correct"] for r in rows_tuned]),
+        "reader_model_written_citation": fmt([r["model_cited"] for r in rows_tuned]),
+        "reader_strict_citation": fmt([r["strict_cited"] for r in rows_tuned]),
         "wall_seconds": round(time.perf_counter() - t_start, 1),
     }
     atomic_write_json(args.out, report)

@@ -51,5 +51,12 @@ def test_plumbing_on_cpu_writes_a_full_report(tmp_path):
     rep = json.loads(out.read_text())
     assert rep["train_steps"] == 2 and rep["seconds_per_step"] > 0
     assert rep["tickets"] == 4 and rep["rag_questions"] == 4
-    for key in ("json_validity", "all_fields", "rag_answer_accuracy"):
+    assert rep["reader_seconds_per_step"] > 0
+    for key in (
+        "json_validity",
+        "all_fields",
+        "rag_answer_accuracy",
+        "reader_answer_accuracy",
+        "reader_strict_citation",
+    ):
         assert rep[key].startswith("not measured (") and "/4, n < 10)" in rep[key], rep[key]
