@@ -130,10 +130,7 @@ def ticket_retriever(index, embedder) -> Callable[..., list[dict]]:
     (:func:`labkit.hybrid.source_retriever`). :func:`behaviour_adapter` and
     :func:`labkit.hybrid.add_sources` call ``retrieve(query, k)``: bind a caller first, e.g.
     ``functools.partial(retrieve, caller=Caller("customer"))``."""
-    from .retrieve import BM25Retriever, DenseRetriever, HybridRetriever
-
-    fused = HybridRetriever(DenseRetriever(index, embedder), BM25Retriever(index.chunks))
-    return hybrid.source_retriever(fused)
+    return hybrid.source_retriever(reader_retriever(index, embedder))
 
 
 def behaviour_training_set(
