@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: setup demo test unit nbval lint data clean
+.PHONY: setup demo test unit nbval lint data clean gpu-check
 
 setup:
 	@bash scripts/setup.sh
@@ -27,6 +27,10 @@ nbval: setup
 # Re-execute the notebooks in place (after changing labkit or data), then commit them with outputs.
 notebooks: setup
 	$(PY) scripts/run_notebooks.py $(NOTEBOOKS)
+
+# The GPU path in one short run (CUDA machine; ~3-8 min): 4-bit load, short QLoRA, eval, peak memory.
+gpu-check: setup
+	$(PY) scripts/gpu_check.py $(ARGS)
 
 lint: setup
 	$(VENV)/bin/ruff check labkit tests bench datasets notebooks scripts

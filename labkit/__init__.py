@@ -16,7 +16,9 @@ One package per part of the course, one module per stage (import them explicitly
   hybrid), ``generate`` (grounded generation with citations), ``metrics``, ``evaluate``,
   ``documents`` (your own documents) and the ``python -m labkit.rag`` command line;
 - ``finetune``: ``behaviour`` (the ticket task), ``sft_data`` (validation), ``lora`` and
-  ``train`` (QLoRA), ``adapters``, ``registry``, ``gate`` (promotion);
+  ``train`` (QLoRA), ``adapters``, ``registry``, ``gate`` (promotion), ``learning_curve``,
+  ``constrained`` (constrained decoding, the format baseline), ``reader`` (a fine-tuned grounded
+  reader, RAFT-style);
 - ``hybrid``: ``assembly`` (the four systems), ``scores``, ``course`` (the shared cached index
   and adapters), ``update`` (knowledge updates);
 - ``decide``: ``evidence`` (measured numbers, recorded by notebooks), ``matrix`` (the decision

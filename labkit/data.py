@@ -282,11 +282,14 @@ def load_tickets(split: str | None = None, data_dir: str | Path | None = None) -
 
 
 def load_factqa(split: str = "train", data_dir: str | Path | None = None) -> list[dict]:
-    """Fact QA: ``train`` chat records (canonical question -> fact sentence) or ``eval``
-    paraphrase questions with ``must_contain``."""
-    _check_split(split, ("train", "eval"))
-    path = Path(data_dir or DATA_DIR) / "factqa" / f"{split}.jsonl"
-    return load_jsonl(path, "chat" if split == "train" else "factqa_eval")
+    """Fact QA: ``train`` chat records (canonical question -> fact sentence), ``augmented``
+    (several phrasings per fact, each tagged with its ``phrasing`` kind; never an evaluation
+    wording) or ``eval`` paraphrase questions with ``must_contain``."""
+    _check_split(split, ("train", "augmented", "eval"))
+    name = "train_augmented" if split == "augmented" else split
+    path = Path(data_dir or DATA_DIR) / "factqa" / f"{name}.jsonl"
+    schema = {"train": "chat", "augmented": "chat_phrasing", "eval": "factqa_eval"}[split]
+    return load_jsonl(path, schema)
 
 
 def load_general_qa(data_dir: str | Path | None = None) -> list[dict]:

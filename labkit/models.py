@@ -40,6 +40,7 @@ __all__ = [
     "load_embedder",
     "embedder_id",
     "load_generator",
+    "load_tokenizer",
     "describe_models",
     "convert_gguf",
 ]
@@ -275,6 +276,20 @@ def _generator_dtype(profile: Profile):
     return torch.bfloat16 if profile.bf16 else torch.float32
 
 
+def load_tokenizer(profile: Profile | None = None):
+    """The generator's tokenizer alone (no weights): left padding, pad token set (falls back
+    to eos), exactly as :func:`load_generator` returns it."""
+    from transformers import AutoTokenizer
+
+    res = resolve_model("generator", profile or current_profile())
+    check_model_files(res)
+    tok = AutoTokenizer.from_pretrained(res.path, padding_side="left", **_local_only(res))
+    tok.padding_side = "left"
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    return tok
+
+
 def load_generator(quant: str = "none", profile: Profile | None = None, dtype=None):
     """Load the generator and its tokenizer; returns ``(model, tok)`` in eval mode.
 
@@ -290,7 +305,7 @@ def load_generator(quant: str = "none", profile: Profile | None = None, dtype=No
     tok: left padding (for batched generation), pad token set (falls back to eos).
     """
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
+    from transformers import AutoModelForCausalLM, BitsAndBytesConfig
 
     if quant not in ("none", "nf4"):
         raise ValueError(f"quant must be 'none' or 'nf4', got {quant!r}")
@@ -316,10 +331,7 @@ def load_generator(quant: str = "none", profile: Profile | None = None, dtype=No
     model.eval()
     model.labkit_model = res
 
-    tok = AutoTokenizer.from_pretrained(res.path, padding_side="left", **_local_only(res))
-    tok.padding_side = "left"
-    if tok.pad_token is None:
-        tok.pad_token = tok.eos_token
+    tok = load_tokenizer(profile)
     if model.generation_config.pad_token_id is None:
         model.generation_config.pad_token_id = tok.pad_token_id
     return model, tok

@@ -113,6 +113,14 @@ SCHEMAS["chat"] = {
     },
     "additionalProperties": False,
 }
+SCHEMAS["chat_phrasing"] = {
+    **SCHEMAS["chat"],
+    "required": ["id", "fact_id", "phrasing", "messages"],
+    "properties": {
+        **SCHEMAS["chat"]["properties"],
+        "phrasing": {"enum": ["canonical", "question", "alias_question", "paraphrase", "generic"]},
+    },
+}
 
 
 SCHEMAS["factqa_eval"] = {

@@ -104,8 +104,8 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
             break
         except FileNotFoundError:  # the other writer moved ``path`` first
             continue
-        except OSError as e:  # ``path`` reappeared (ENOTEMPTY/EEXIST): swap again
-            if not path.exists() or e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+        except OSError as e:  # another writer's ``path`` reappeared in between: swap again
+            if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
                 raise
         finally:
             shutil.rmtree(backup, ignore_errors=True)

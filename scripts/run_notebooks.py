@@ -20,7 +20,7 @@ def run(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     t0 = time.perf_counter()
     client = NotebookClient(
-        nb, timeout=1800, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb, timeout=3600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
     try:
         client.execute()

@@ -485,3 +485,30 @@ def test_behaviour_malformed_line_names_file_and_line(tmp_path):
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(DataError, match=r"behaviour_eval\.jsonl:5:"):
         load_behaviour("eval", data_dir=tmp_path)
+
+
+def test_augmented_fact_phrasings_never_reuse_an_evaluation_wording(data):
+    from labkit.data import load_factqa
+
+    def norm(q):
+        return re.sub(r"\W+", " ", q.lower()).strip()
+
+    aug, train = load_factqa("augmented"), load_factqa("train")
+    asked = {x["fact_id"] for x in load_factqa("eval") if x["source"] == "questions"}
+    held_out: dict[str, set] = {}
+    for q in load_questions():
+        for f in q["fact_ids"]:
+            held_out.setdefault(f, set()).add(norm(q["question"]))
+    for x in load_factqa("eval"):
+        held_out.setdefault(x["fact_id"], set()).add(norm(x["question"]))
+    canonical = {r["fact_id"]: r["messages"][0]["content"] for r in train}
+    per_fact = Counter(r["fact_id"] for r in aug)
+    for r in aug:
+        q = r["messages"][0]["content"]
+        if r["phrasing"] == "canonical":
+            assert q == canonical[r["fact_id"]]
+        else:
+            assert norm(q) not in held_out.get(r["fact_id"], set()), (r["id"], q)
+    assert all(per_fact[f] >= 4 for f in asked)  # every asked fact in several phrasings
+    assert len({(r["fact_id"], norm(r["messages"][0]["content"])) for r in aug}) == len(aug)
+    assert {r["fact_id"] for r in aug} == {r["fact_id"] for r in train}

@@ -40,7 +40,7 @@ PLAUSIBLE = ev(
         "hybrid.answer_accuracy": 0.4, "base.citation_accuracy": 0.0, "rag.citation_accuracy": 0.31,
         "hybrid.citation_accuracy": 0.3, "base.json_validity": 0.08, "ft.json_validity": 0.61,
         "hybrid.json_validity": 0.55, "base.tone_adherence": 0.3, "ft.tone_adherence": 0.7,
-        "update.rag_fresh": 0.8, "update.ft_v1_fresh": 0.1, "update.index_seconds": 1.2,
+        "update.rag_fresh": 0.8, "update.ft_v1_fresh": 0.1, "update.ft_v1_stale": 0.7, "update.index_seconds": 1.2,
         "update.retrain_seconds": 1250, "train.seconds": 1300,
     },
     "06_hybrid_assembly",
@@ -244,7 +244,9 @@ def test_reasons_quote_measured_values_with_their_sources():
         in text
     )
     assert "the base model: 0.42 with retrieval vs 0.05 without" in text
-    assert "fresh on 0.10 of changed facts, RAG on 0.80" in text
+    assert (
+        "stale (the v1 value) on 0.70 and fresh on 0.10 of changed facts, RAG fresh on 0.80" in text
+    )
     assert "re-indexing took 1.2 s vs 1250 s of retraining" in text
     assert r["evidence_used"]["rag.answer_accuracy"] == {
         "value": 0.42,

@@ -73,3 +73,11 @@ def test_rate_table_uses_each_metrics_own_denominator():
     assert tab["a"]["any"]["n"] == 15 and tab["a"]["any"]["k"] == 12
     assert not tab["b"]["acc"]["measured"]  # 4 items: not measured
     assert stats.rate_table(rows, {"acc": ("ok", "ans")})["all"]["acc"]["n"] == 16
+
+
+def test_wilson_contains_the_rate_exactly_at_the_extremes():
+    # float rounding once put the upper bound of 6/6 a hair below 1.0 (negative error bars)
+    for n in range(1, 400):
+        for k in (0, n):
+            lo, hi = stats.wilson_interval(k, n)
+            assert lo <= k / n <= hi

@@ -493,3 +493,27 @@ def test_cpu_loss_scores_reply_tokens_only_with_same_loss_and_grads(monkeypatch)
     torch.testing.assert_close(results["full"][0], results["compact"][0])
     for a, b in zip(results["full"][1], results["compact"][1], strict=True):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_a_learning_curve_is_stored_and_does_not_change_the_weights(trained, tmp_path, profile):
+    """labkit.hybrid.course.facts_adapter relies on this: a cached adapter serves with or without a curve."""
+    from safetensors.torch import load_file
+
+    from labkit.finetune.learning_curve import AnswerCurve
+    from labkit.models import load_tokenizer
+
+    out_ref, _ = trained  # the same records and config, trained without a callback
+    pairs = [(r["messages"][:2], r["messages"][2]["content"]) for r in RECORDS]
+    curve = AnswerCurve(load_tokenizer(profile), {"train": pairs, "first": pairs[:1]}, every=3)
+    out = tmp_path / "with-curve"
+    meta = T.train_adapter(
+        RECORDS, _cfg(max_steps=4), out, profile, progress=False, callbacks=[curve]
+    )
+    assert [p["step"] for p in meta["learning_curve"]] == [0, 3, 4]
+    assert meta["learning_curve_sizes"] == {"train": 4, "first": 1}
+    assert 0 < meta["learning_curve_seconds"] and meta["train_seconds"] > 0
+    assert all(0.0 <= p["train"] <= 1.0 for p in meta["learning_curve"])
+    a = load_file(out_ref / "adapter" / "adapter_model.safetensors")
+    b = load_file(out / "adapter" / "adapter_model.safetensors")
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)

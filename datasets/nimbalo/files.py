@@ -99,6 +99,7 @@ def render_outputs(world: World) -> dict[Path, str]:
         DATA_DIR / "tickets" / "behaviour_eval.jsonl": _jsonl(build_behaviour(tickets, "eval")),
         DATA_DIR / "factqa" / "train.jsonl": _jsonl(factqa["train"]),
         DATA_DIR / "factqa" / "eval.jsonl": _jsonl(factqa["eval"]),
+        DATA_DIR / "factqa" / "train_augmented.jsonl": _jsonl(factqa["augmented"]),
         DATA_DIR / "general" / "general_qa.jsonl": _jsonl(general),
     }
     clean = [render_body(world, a, v) for a in world.articles for v in ("v1", "v2")]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from .common import normalize
 from .questions import build_questions
+from .templates import ATTRS
 from .tickets import TICKET_SCENARIOS
-from .world import World
+from .world import World, _cap, _fill
 
 # --------------------------------------------------------------------------------------------
 # Facts as chat examples (claim 3: fine-tuning is a poor way to store facts)
@@ -60,7 +61,72 @@ def build_factqa(world: World, questions: list[dict] | None = None) -> dict[str,
                 "access": f.access,
             }
         )
-    return {"train": train, "eval": evals}
+    augmented = _augmented_factqa(world, questions, train, evals)
+    return {"train": train, "eval": evals, "augmented": augmented}
+
+
+GENERIC_FACT_QUESTIONS = (
+    "What does the help center say about the {attribute} of {s}?",
+    "Quick question about {a}: what is the {attribute}?",
+    "Can you tell me the {attribute} for {s}?",
+)
+"""Attribute-level wordings for the augmented set: every fact gets them, whatever its templates
+(56 of the 80 asked facts have a single question template of their own)."""
+
+
+def _augmented_factqa(
+    world: World, questions: list[dict], train: list[dict], evals: list[dict]
+) -> list[dict]:
+    """Several training phrasings per v1 fact, for the paraphrase-augmented facts adapter.
+
+    Per fact, in order: the canonical question (as in ``train``), every question template with
+    the subject's own name, every question template with its alternative name (``{a}``, e.g.
+    "Nimbalo's single-user package" for "the Solo plan"), and every paraphrase template. A
+    phrasing is dropped when it equals (after :func:`normalize`) any evaluation question that
+    names this fact (``questions.jsonl`` of any type, and ``factqa/eval.jsonl``), or an earlier
+    phrasing. So the adapter may learn both names of a subject, never an evaluation wording.
+    """
+    canonical = {r["fact_id"]: r["messages"][0]["content"] for r in train}
+    held_out: dict[str, set[str]] = {}
+    for q in questions:
+        for fid in q["fact_ids"]:
+            held_out.setdefault(fid, set()).add(normalize(q["question"]))
+    for e in evals:  # factqa/eval.jsonl
+        held_out.setdefault(e["fact_id"], set()).add(normalize(e["question"]))
+    out = []
+    for f in world.facts:
+        attr = ATTRS[f.attr_key]
+        alias = [_cap(_fill(q, s=f._a, a=f._a)) for q in attr.questions] if f._a != f._s else []
+        generic = [
+            _cap(_fill(t, s=f._s, a=f._a, attribute=attr.attribute)) for t in GENERIC_FACT_QUESTIONS
+        ]
+        kinds = (
+            [("canonical", canonical[f.id])]
+            + [("question", q) for q in f.questions]
+            + [("alias_question", q) for q in alias]
+            + [("paraphrase", p) for p in f.paraphrases]
+            + [("generic", q) for q in generic]
+        )
+        seen = set(held_out.get(f.id, ()))
+        n = 0
+        for kind, q in kinds:
+            key = normalize(q)
+            if key in seen and kind != "canonical":
+                continue
+            seen.add(key)
+            n += 1
+            out.append(
+                {
+                    "id": f"fqa-{f.id}-{n}",
+                    "fact_id": f.id,
+                    "phrasing": kind,
+                    "messages": [
+                        {"role": "user", "content": q},
+                        {"role": "assistant", "content": f.sentence},
+                    ],
+                }
+            )
+    return out
 
 
 # --------------------------------------------------------------------------------------------

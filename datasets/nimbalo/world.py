@@ -340,7 +340,7 @@ def _make_fact(
         tpl,
         num,
     )
-    fact._unit, fact._s = unit, s  # kept for v2 draws and multi questions
+    fact._unit, fact._s, fact._a = unit, s, a  # kept for v2 draws, multi questions, augmentation
     return fact
 
 

@@ -55,8 +55,15 @@ KEYS: dict[str, str] = {f"{s}.{m}": d for s in SYSTEMS for m, d in _PER_SYSTEM.i
 KEYS |= {
     "train.seconds": "seconds to train the behaviour adapter (QLoRA, notebook 04)",
     "train.tokens_per_s": "training throughput, tokens per second (QLoRA, notebook 04)",
+    "facts_ft.trained_accuracy": "model fine-tuned on facts, the questions it was trained on (05)",
     "facts_ft.paraphrase_accuracy": "model fine-tuned on facts, paraphrased fact questions (05)",
+    "facts_ft_aug.paraphrase_accuracy": "the paraphrase-augmented facts adapter, same paraphrases (05)",
     "facts_rag.paraphrase_accuracy": "RAG on the same paraphrased fact questions (05)",
+    "reader_base.answer_accuracy": "base reader, test questions of articles the reader never saw (03)",
+    "reader_ft.answer_accuracy": "grounded reader (RAFT-style adapter), same questions (03)",
+    "reader_ft.strict_citation_accuracy": "grounded reader: right answer citing, itself, a source holding it (03)",
+    "reader_ft.refusal_accuracy": "grounded reader: unanswerable questions it declines (03)",
+    "reader_ft.false_refusal": "grounded reader: answerable questions it declines (03)",
     "forgetting.general_qa_drop": "general-QA accuracy lost by the behaviour adapter (05)",
     "index.build_seconds": "seconds to embed and index the whole help center (07)",
     "update.index_seconds": "seconds to upsert/delete the changed articles in the index (07)",
@@ -66,6 +73,15 @@ KEYS |= {
     "update.ft_v1_fresh": "changed facts answered with the v2 value by the v1-tuned model (07)",
     "update.ft_v2_fresh": "changed facts answered with the v2 value after retraining on v2 (07)",
     "update.hybrid_fresh": "changed facts stated with the v2 value by the hybrid after re-indexing (07)",
+    "security.asr_naive": "share of red-team attacks that succeed against the naive RAG prompt (08)",
+    "security.asr_all_defences": "share of red-team attacks that succeed against fence + detector + output check (08)",
+    "security.detector_fpr": "share of clean help-center chunks the injection detector flags (08)",
+    "security.defence_accuracy_drop": "answer accuracy lost on clean questions with all three defences (08)",
+    "security.canary_exposure_ft": "mean canary exposure (bits) of the model tuned with canaries (08)",
+    "security.canary_leaks_ft": "share of extraction prompts that make the canary-tuned model emit a code (08)",
+    "security.canary_leaks_rag_public": "share of extraction prompts that leak a code to a public RAG caller (08)",
+    "security.index_delete_seconds": "seconds to delete the secret document from the index (08)",
+    "security.retrain_seconds": "seconds to retrain the adapter without the canary records (08)",
 }
 
 

@@ -29,9 +29,13 @@ _NOTEBOOK_OF = {  # evidence key prefix -> the notebook that measures it
     "train": "04 (QLoRA fine-tuning)",
     "facts_ft": "05 (evaluating a fine-tune)",
     "facts_rag": "05 (evaluating a fine-tune)",
+    "facts_ft_aug": "05 (evaluating a fine-tune)",
     "forgetting": "05 (evaluating a fine-tune)",
+    "reader_base": "03 (RAG generation)",
+    "reader_ft": "03 (RAG generation)",
     "index": "07 (knowledge updates)",
     "update": "07 (knowledge updates)",
+    "security": "08 (security and governance)",
 }
 
 

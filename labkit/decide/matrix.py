@@ -108,6 +108,9 @@ EVIDENCE_GAPS: dict[str, tuple[str, str]] = {
     "citations": ("hybrid.citation_accuracy", "ft.citation_accuracy"),
     "accuracy": ("hybrid.answer_accuracy", "ft.answer_accuracy"),
     "tone": ("ft.tone_adherence", "base.tone_adherence"),
+    # leak rates, so the order is inverted: the row favours retrieval by how much more often the
+    # canary-tuned weights leak a secret than RAG does to an unauthorised (public) caller (08)
+    "governance": ("security.canary_leaks_ft", "security.canary_leaks_rag_public"),
 }
 """Rows whose weight evidence rescales: multiplier = 0.5 + clip(value(first) - value(second), 0, 1)."""
 

