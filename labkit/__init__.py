@@ -19,8 +19,8 @@ One package per part of the course, one module per stage (import them explicitly
   ``train`` (QLoRA), ``adapters``, ``registry``, ``gate`` (promotion), ``learning_curve``,
   ``constrained`` (constrained decoding, the format baseline), ``reader`` (a fine-tuned grounded
   reader, RAFT-style);
-- ``hybrid``: ``assembly`` (the four systems), ``scores``, ``course`` (the shared cached index
-  and adapters), ``update`` (knowledge updates);
+- ``hybrid``: ``assembly`` (the five systems), ``reading`` (the adapter taught to read),
+  ``scores``, ``course`` (the shared cached index and adapters), ``update`` (knowledge updates);
 - ``decide``: ``evidence`` (measured numbers, recorded by notebooks), ``matrix`` (the decision
   matrix), ``cost``, ``ui``;
 - ``security``: access control, redaction, canaries, prompt injection (notebook 08).

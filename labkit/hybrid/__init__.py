@@ -9,7 +9,7 @@ hybrid`` and then ``hybrid.answer_tickets(...)``. Submodules load on first use.
 
 import importlib
 
-_SUBMODULES = {"assembly", "course", "scores", "update"}
+_SUBMODULES = {"assembly", "course", "reading", "scores", "update"}
 _NAMES = {"SYSTEMS": "assembly", "answer_tickets": "assembly"}
 
 __all__ = list(_NAMES)

@@ -15,10 +15,12 @@ ft         base + adapter      the ticket alone                        the weigh
 hybrid     base + adapter      numbered sources + the ticket           retrieved articles
 =========  ==================  =====================================  =========================
 
-How the adapter learns to use sources: :func:`add_sources` turns every other training ticket
-into a "sources + ticket" prompt whose gold reply cites the source that states the fact, as
-``[n]`` (RAFT-style training: the model sees the retrieved passages it will see when served,
-including misses). The same adapter then serves both ``ft`` (no sources) and ``hybrid``.
+Notebook 04's adapter (``ft`` and ``hybrid``) learned from tickets alone: in the hybrid it meets
+sources for the first time. The fifth system, ``hybrid_read`` (:mod:`labkit.hybrid.reading`),
+is the same prompt served by an adapter that also learned to use sources: :func:`add_sources`
+turns every other training ticket into a "sources + ticket" prompt whose gold reply cites the
+source that states the fact, as ``[n]`` (RAFT-style: the model sees the retrieved passages it
+will see when served, including misses), mixed with the grounded reader's examples.
 """
 
 from __future__ import annotations
@@ -77,7 +79,13 @@ __all__ = [
     "system_row",
 ]
 
-SYSTEMS = {"base": "base", "RAG only": "rag", "fine-tuned only": "ft", "hybrid": "hybrid"}
+SYSTEMS = {
+    "base": "base",
+    "RAG only": "rag",
+    "fine-tuned only": "ft",
+    "hybrid": "hybrid",
+    "hybrid, tuned to read": "hybrid_read",
+}
 """Display name -> the short name :mod:`labkit.decide.evidence` files its measurements under."""
 SOURCE_RULE = (
     "Take facts only from the help-center sources below the ticket's header and cite the source "

@@ -71,17 +71,26 @@ def refusal_rate(outputs: Sequence[dict], gated: Sequence[bool] | None = None) -
 
 
 def system_setups(
-    base, tuned, retrieve: Callable[[str, int], list[dict]], shots: Sequence[dict] = ()
+    base,
+    tuned,
+    retrieve: Callable[[str, int], list[dict]],
+    shots: Sequence[dict] = (),
+    reading=None,
 ) -> dict:
-    """Keyword arguments of :func:`answer_tickets` for each of the four systems (:data:`SYSTEMS`):
-    the base model with the written policy and ``shots``, the same plus retrieval, the tuned
-    model with the ticket alone, the tuned model plus retrieval."""
-    return {
+    """Keyword arguments of :func:`answer_tickets` for each system of :data:`SYSTEMS`: the base
+    model with the written policy and ``shots``, the same plus retrieval, the tuned model with
+    the ticket alone, the tuned model plus retrieval; with ``reading`` (a model whose adapter
+    was also taught to read sources, :mod:`labkit.hybrid.reading`) a fifth, that model plus
+    the same retrieval."""
+    setups = {
         "base": dict(model=base, policy=True, shots=shots),
         "RAG only": dict(model=base, policy=True, shots=shots, retrieve_fn=retrieve),
         "fine-tuned only": dict(model=tuned),
         "hybrid": dict(model=tuned, retrieve_fn=retrieve),
     }
+    if reading is not None:
+        setups["hybrid, tuned to read"] = dict(model=reading, retrieve_fn=retrieve)
+    return setups
 
 
 def one_per_scenario(tickets: Sequence[dict]) -> list[dict]:
