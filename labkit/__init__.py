@@ -23,7 +23,9 @@ One package per part of the course, one module per stage (import them explicitly
   ``scores``, ``course`` (the shared cached index and adapters), ``update`` (knowledge updates);
 - ``decide``: ``evidence`` (measured numbers, recorded by notebooks), ``matrix`` (the decision
   matrix), ``cost``, ``ui``;
-- ``security``: access control, redaction, canaries, prompt injection (notebook 08).
+- ``security``: access control, redaction, canaries, prompt injection (notebook 08);
+- ``production``: the production loop (notebook 10, in progress): ``log`` (SQLite interaction
+  log), ``monitor`` (monitoring as SQL), ``rollout`` (canary routing and the promotion rule).
 """
 
 from .env import Profile, cache_dir, current_profile, setup

@@ -14,7 +14,14 @@ from labkit.env import ROOT
 
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
-PACKAGES = ["labkit.rag", "labkit.finetune", "labkit.hybrid", "labkit.decide", "labkit.security"]
+PACKAGES = [
+    "labkit.rag",
+    "labkit.finetune",
+    "labkit.hybrid",
+    "labkit.decide",
+    "labkit.security",
+    "labkit.production",
+]
 MODULES = sorted((ROOT / "labkit").rglob("*.py"))
 
 

@@ -1,0 +1,308 @@
+"""labkit.production: the SQLite interaction log, monitoring SQL, canary routing and the rule."""
+
+import math
+import random
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from labkit.env import ROOT
+from labkit.production import log as plog
+from labkit.production import monitor, rollout
+from labkit.security.access import Caller
+
+CUSTOMER = Caller("customer")
+
+
+def _row(i=0, **over):
+    row = {
+        "ts": 1000.0 + i,
+        "query": f"question {i}",
+        "chunk_ids": [f"kb-{i}-0", f"kb-{i}-1"],
+        "chunk_scores": [0.9 - 0.01 * i, 0.5],
+        "answer": f"answer {i} [1].",
+        "citations": [1],
+        "refused": False,
+        "latency_s": 0.5 + 0.01 * i,
+        "prompt_tokens": 300,
+        "new_tokens": 40,
+        "adapter_version": "v1",
+    }
+    return row | over
+
+
+# -- the log ----------------------------------------------------------------------------------
+def test_a_new_log_is_migrated_to_the_current_schema(tmp_path):
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        assert lg.conn.execute("PRAGMA user_version").fetchone()[0] == plog.SCHEMA_VERSION
+        i = lg.record(CUSTOMER, _row(segment="billing", json_valid=True))
+        (r,) = lg.rows()
+    assert (
+        r["id"] == i and r["caller_role"] == "customer" and r["chunk_ids"] == ["kb-0-0", "kb-0-1"]
+    )
+    assert r["segment"] == "billing" and r["json_valid"] == 1 and r["feedback"] is None
+
+
+def test_an_old_log_is_upgraded_in_place_keeping_its_rows(tmp_path):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for sql in plog.MIGRATIONS[0][2]:
+        conn.execute(sql)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO interactions (ts, caller_role, query, chunk_ids, chunk_scores, answer, "
+        "citations, refused, latency_s, prompt_tokens, new_tokens, adapter_version) "
+        "VALUES (1, 'public', 'q', '[]', '[]', 'a', '[]', 0, 0.1, 10, 2, 'v0')"
+    )
+    conn.commit()
+    conn.close()
+    with plog.InteractionLog(path) as lg:
+        assert lg.conn.execute("PRAGMA user_version").fetchone()[0] == plog.SCHEMA_VERSION
+        (r,) = lg.rows()
+        assert r["query"] == "q" and r["segment"] is None
+        lg.add_feedback(r["id"], -1, ts=2.0)  # a column migration 2 added
+        assert lg.rows()[0]["feedback"] == -1
+
+
+def test_a_log_from_a_newer_labkit_is_refused(tmp_path):
+    path = tmp_path / "new.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {plog.SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(plog.LogError, match="upgrade labkit"):
+        plog.open_log(path)
+
+
+def test_every_row_needs_a_caller(tmp_path):
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        with pytest.raises(TypeError, match="caller"):
+            lg.record(None, _row())
+        assert lg.count() == 0
+
+
+@pytest.mark.parametrize(
+    "over, message",
+    [
+        ({"query": None}, "query must be"),
+        ({"latency_s": float("nan")}, "finite"),
+        ({"refused": 1}, "refused must be"),
+        ({"prompt_tokens": True}, "must be a number"),
+        ({"chunk_scores": [0.1]}, "2 chunk ids but 1 scores"),
+        ({"segment": 3}, "segment must be str"),
+    ],
+)
+def test_a_bad_row_names_its_field_and_the_batch_writes_nothing(tmp_path, over, message):
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        with pytest.raises(plog.LogError, match=message):
+            lg.record_many([(CUSTOMER, _row(0)), (CUSTOMER, _row(1, **over))])
+        assert lg.count() == 0
+    missing = _row()
+    del missing["answer"]
+    with (
+        plog.InteractionLog(tmp_path / "log.db") as lg,
+        pytest.raises(plog.LogError, match="answer"),
+    ):
+        lg.record(CUSTOMER, missing)
+
+
+def test_a_constraint_failing_mid_batch_rolls_the_whole_batch_back(tmp_path):
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        lg.record(CUSTOMER, _row(0))
+        with pytest.raises(sqlite3.IntegrityError):
+            lg.record_many([(CUSTOMER, _row(1)), (CUSTOMER, _row(2, latency_s=-1.0))])
+        assert [r["query"] for r in lg.rows()] == ["question 0"]
+
+
+def test_feedback_is_given_once_to_an_existing_answer(tmp_path):
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        i = lg.record(CUSTOMER, _row())
+        lg.add_feedback(i, 1, ts=5.0)
+        with pytest.raises(plog.LogError, match="already has feedback"):
+            lg.add_feedback(i, -1, ts=6.0)
+        with pytest.raises(plog.LogError, match="does not exist"):
+            lg.add_feedback(i + 1, -1, ts=6.0)
+        with pytest.raises(plog.LogError, match=r"\+1 or -1"):
+            lg.add_feedback(i, True, ts=6.0)
+        assert lg.rows()[0]["feedback"] == 1
+
+
+_WRITER = textwrap.dedent(
+    """
+    import os, sys
+    from labkit.production.log import InteractionLog
+    from labkit.security.access import Caller
+    sys.path.insert(0, {tests!r})
+    from test_production import _row
+    lg = InteractionLog(sys.argv[1])
+    mode, n = sys.argv[2], int(sys.argv[3])
+    for i in range(n):
+        lg.record(Caller("customer"), _row(i, adapter_version=mode))
+    if mode == "crash":  # a batch in flight when the process dies
+        lg.conn.execute("BEGIN IMMEDIATE")
+        lg.conn.execute("INSERT INTO interactions (ts, caller_role, query, chunk_ids, chunk_scores, "
+                        "answer, citations, refused, latency_s, prompt_tokens, new_tokens, "
+                        "adapter_version) VALUES (1, 'customer', 'lost', '[]', '[]', 'a', '[]', 0, "
+                        "0.1, 1, 1, 'crash')")
+        os._exit(1)
+    """
+)
+
+
+def _writer(path, mode, n):
+    code = _WRITER.format(tests=str(ROOT / "tests"))
+    return subprocess.Popen([sys.executable, "-c", code, str(path), mode, str(n)], cwd=ROOT)
+
+
+def test_a_crash_mid_write_loses_nothing_committed(tmp_path):
+    path = tmp_path / "log.db"
+    assert _writer(path, "crash", 20).wait(timeout=120) == 1
+    with plog.InteractionLog(path) as lg:
+        assert lg.count() == 20 and not lg.rows("query = ?", ("lost",))
+        assert lg.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "log.db"
+    plog.open_log(path).close()  # migrate once, then race
+    procs = [_writer(path, f"w{j}", 60) for j in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    with plog.InteractionLog(path) as lg:
+        got = lg.conn.execute(
+            "SELECT adapter_version, COUNT(*) FROM interactions GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    assert [tuple(r) for r in got] == [("w0", 60), ("w1", 60)]
+
+
+# -- monitoring ---------------------------------------------------------------------------------
+@pytest.fixture
+def filled(tmp_path):
+    rng = random.Random(0)
+    lg = plog.InteractionLog(tmp_path / "log.db")
+    rows = []
+    for i in range(137):
+        r = _row(
+            i,
+            latency_s=round(rng.lognormvariate(0, 0.5), 4),
+            refused=rng.random() < 0.2,
+            segment=rng.choice(["billing", "how-to", "security"]),
+            json_valid=rng.random() < 0.9,
+            adapter_version=rng.choice(["v1", "v2"]),
+            ts=1000.0 + 10 * i,
+        )
+        rows.append(r)
+    ids = lg.record_many([(CUSTOMER, r) for r in rows])
+    for i, r in zip(ids, rows, strict=True):
+        if i % 3:
+            r["feedback"] = rng.choice([-1, 1])
+            lg.add_feedback(i, r["feedback"], ts=r["ts"] + 1)
+    yield lg, rows
+    lg.close()
+
+
+def _nearest_rank(values, p):
+    values = sorted(values)
+    return values[math.ceil(p * len(values)) - 1]
+
+
+def test_latency_percentiles_are_nearest_rank(filled):
+    lg, rows = filled
+    df = monitor.latency_percentiles(lg.conn, by="adapter_version").set_index("adapter_version")
+    for v in ("v1", "v2"):
+        lat = [r["latency_s"] for r in rows if r["adapter_version"] == v]
+        assert df.loc[v, "n"] == len(lat)
+        assert df.loc[v, "p50"] == _nearest_rank(lat, 0.5)
+        assert df.loc[v, "p95"] == _nearest_rank(lat, 0.95)
+
+
+def test_rates_by_segment_match_a_count_by_hand(filled):
+    lg, rows = filled
+    df = monitor.rates(lg.conn, by="segment").set_index("segment")
+    for seg in ("billing", "how-to", "security"):
+        rs = [r for r in rows if r["segment"] == seg]
+        rated = [r for r in rs if "feedback" in r]
+        assert df.loc[seg, "n"] == len(rs) and df.loc[seg, "rated"] == len(rated)
+        assert df.loc[seg, "refusal_rate"] == pytest.approx(sum(r["refused"] for r in rs) / len(rs))
+        neg = sum(r["feedback"] == -1 for r in rated) / len(rated)
+        assert df.loc[seg, "negative_rate"] == pytest.approx(neg)
+        assert df.loc[seg, "json_validity"] == pytest.approx(
+            sum(r["json_valid"] for r in rs) / len(rs)
+        )
+
+
+def test_score_drift_buckets_the_top_score_over_time(filled):
+    lg, rows = filled
+    df = monitor.score_drift(lg.conn, bucket_s=500)
+    assert df["n"].sum() == len(rows) and list(df["bucket"]) == sorted(df["bucket"])
+    first = [r["chunk_scores"][0] for r in rows if r["ts"] - 1000.0 < 500]
+    assert df.iloc[0]["top_score_mean"] == pytest.approx(sum(first) / len(first))
+    assert df["top_score_mean"].iloc[-1] < df["top_score_mean"].iloc[0]  # _row's scores fall
+
+
+def test_monitoring_refuses_a_column_it_does_not_know(filled):
+    lg, _ = filled
+    with pytest.raises(ValueError, match="cannot group by"):
+        monitor.rates(lg.conn, by="query; DROP TABLE interactions")
+    with pytest.raises(ValueError, match="bucket_s"):
+        monitor.score_drift(lg.conn, bucket_s=0)
+
+
+# -- rollout ------------------------------------------------------------------------------------
+def test_routing_is_deterministic_nested_and_close_to_the_share():
+    ids = [f"customer-{i}" for i in range(10_000)]
+    at_20 = {i for i in ids if rollout.route(i, 0.2)}
+    at_50 = {i for i in ids if rollout.route(i, 0.5)}
+    assert at_20 <= at_50  # raising the share keeps everyone already on the candidate
+    assert at_20 == {i for i in ids if rollout.route(i, 0.2)}
+    # 10,000 fair draws at 0.2: 4 standard deviations is +-0.016
+    assert abs(len(at_20) / len(ids) - 0.2) < 0.016
+    assert {i for i in ids if rollout.route(i, 0.2, salt="other")} != at_20
+    with pytest.raises(ValueError, match="caller_id"):
+        rollout.route("", 0.5)
+    with pytest.raises(ValueError, match="share"):
+        rollout.route("x", 1.5)
+
+
+def test_required_n_matches_the_textbook_value():
+    assert rollout.required_n(0.5, 0.1) == 388  # Fleiss, alpha 0.05 two-sided, power 0.8
+    assert rollout.required_n(0.5, 0.05) > 4 * 388 * 0.95
+    with pytest.raises(ValueError):
+        rollout.required_n(0.95, 0.1)
+
+
+def _arm(n, good, bad=0.0, seed=0):
+    rng = random.Random(seed)
+    return {
+        "good": [rng.random() < good for _ in range(n)],
+        "invalid_json": [rng.random() < bad for _ in range(n)],
+        "refused": [False] * n,
+        "slow": [False] * n,
+    }
+
+
+def test_decide_rolls_back_a_broken_candidate_at_any_look():
+    rule = rollout.RolloutRule(p_base=0.5, mde=0.1)
+    d = rollout.decide(_arm(60, 0.5, 0.01, 1), _arm(60, 0.6, 0.3, 2), rule)
+    assert d["decision"] == "rollback" and "invalid_json" in d["reason"]
+
+
+def test_decide_waits_for_the_horizon_then_promotes_a_real_gain():
+    rule = rollout.RolloutRule(p_base=0.5, mde=0.1)
+    n = rule.n_per_arm()
+    assert (
+        rollout.decide(_arm(n - 1, 0.5, seed=1), _arm(n - 1, 0.7, seed=2), rule)["decision"]
+        == "continue"
+    )
+    d = rollout.decide(_arm(n, 0.5, seed=1), _arm(n, 0.7, seed=2), rule)
+    assert d["decision"] == "promote" and d["primary"]["p"] < 0.05
+
+
+def test_decide_keeps_the_champion_without_a_significant_gain():
+    rule = rollout.RolloutRule(p_base=0.5, mde=0.1)
+    n = rule.n_per_arm()
+    d = rollout.decide(_arm(n, 0.5, seed=3), _arm(n, 0.5, seed=4), rule)
+    assert d["decision"] == "rollback" and "no significant gain" in d["reason"]
+    with pytest.raises(ValueError, match="lack"):
+        rollout.decide({"good": []}, _arm(3, 0.5), rule)
