@@ -306,3 +306,96 @@ def test_decide_keeps_the_champion_without_a_significant_gain():
     assert d["decision"] == "rollback" and "no significant gain" in d["reason"]
     with pytest.raises(ValueError, match="lack"):
         rollout.decide({"good": []}, _arm(3, 0.5), rule)
+
+
+# -- traffic and the simulated user -------------------------------------------------------------
+def _data():
+    from labkit import data
+
+    return data.load_tickets("train"), data.load_questions("dev")
+
+
+def test_traffic_is_deterministic_time_ordered_and_dev_side_only():
+    from labkit import data
+    from labkit.production import traffic
+
+    tickets, questions = _data()
+    a = traffic.simulate(tickets, questions, 300, seed=1)
+    assert a == traffic.simulate(tickets, questions, 300, seed=1)
+    assert a != traffic.simulate(tickets, questions, 300, seed=2)
+    assert [r.ts for r in a] == sorted(r.ts for r in a) and len({r.request_id for r in a}) == 300
+    assert {r.kind for r in a} == {"ticket", "question"}
+    assert all(r.item["split"] in ("train", "dev") for r in a)
+    with pytest.raises(ValueError, match="eval tickets"):
+        traffic.simulate(data.load_tickets("eval"), questions, 10)
+    with pytest.raises(ValueError, match="never test"):
+        traffic.simulate(tickets, data.load_questions("test"), 10)
+
+
+def test_drift_raises_the_share_of_unanswerable_questions_late_in_the_run():
+    from labkit.production import traffic
+
+    tickets, questions = _data()
+    reqs = traffic.simulate([], questions, 2000, drift_at=0.5, drift_share=0.5, seed=0)
+    early = [r for r in reqs[:1000] if r.kind == "question"]
+    late = [r for r in reqs[1000:] if r.kind == "question"]
+    share = lambda rs: sum(not r.answerable for r in rs) / len(rs)  # noqa: E731
+    base = sum(q["type"] == "unanswerable" for q in questions) / len(questions)
+    assert abs(share(early) - base) < 0.05 and share(late) > base + 0.3
+
+
+def test_the_feedback_model_follows_its_written_rules():
+    from labkit.production import traffic
+
+    tickets, questions = _data()
+    reqs = traffic.simulate(tickets, questions, 50, seed=0)
+    tk = next(r for r in reqs if r.kind == "ticket" and r.answerable)
+    una = next(r for r in traffic.simulate([], questions, 400, seed=3) if not r.answerable)
+    exact = random.Random(0)
+    say = lambda req, **kw: traffic.feedback(req, rng=exact, rate=1.0, noise=0.0, **kw)  # noqa: E731
+    assert say(tk, right=True, refused=False, json_valid=True) == 1
+    assert say(tk, right=True, refused=False, json_valid=False) == -1
+    assert say(tk, right=False, refused=False, json_valid=True) == -1
+    assert say(una, right=False, refused=True, json_valid=None) == 1
+    assert say(una, right=False, refused=False, json_valid=None) == -1
+    rng = random.Random(5)
+    votes = [traffic.feedback(tk, True, False, True, rng, rate=0.6, noise=0.1) for _ in range(5000)]
+    rated = [v for v in votes if v is not None]
+    assert abs(len(rated) / 5000 - 0.6) < 0.03  # 4 sd of a binomial(5000, 0.6) share is 0.028
+    assert abs(rated.count(-1) / len(rated) - 0.1) < 0.025
+
+
+# -- mining -------------------------------------------------------------------------------------
+def test_hard_cases_are_picked_by_sql_and_trained_on_gold_not_on_the_model(tmp_path):
+    from labkit import data
+    from labkit.production import mining
+
+    train = data.load_behaviour("train")
+    ids = [r["id"] for r in train[:4]]
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        rows = [
+            _row(0, request_id=ids[0], json_valid=False, answer="{broken"),
+            _row(1, request_id=ids[1], json_valid=True, chunk_scores=[0.2, 0.1]),
+            _row(2, request_id=ids[2], json_valid=True),
+            _row(3, request_id="q-dev-1"),
+            _row(4, request_id=ids[0], json_valid=False),  # the same ticket again
+            _row(5, request_id=ids[3], json_valid=True, adapter_version="v2"),
+        ]
+        got = lg.record_many([(CUSTOMER, r) for r in rows])
+        lg.add_feedback(got[2], -1, ts=1.0)
+        lg.add_feedback(got[3], -1, ts=1.0)
+        lg.add_feedback(got[5], -1, ts=1.0)
+        cases = mining.hard_cases(lg.conn, min_score=0.3, version="v1")
+        assert list(cases["reasons"]) == [
+            "invalid_json", "low_retrieval_score", "negative_feedback", "negative_feedback",
+            "invalid_json",
+        ]  # fmt: skip
+        assert len(mining.hard_cases(lg.conn)) == 5  # no score threshold: rows 0, 2, 3, 4, 5
+    records, skipped = mining.training_records(cases, train)
+    assert [r["id"] for r in records] == ids[:3] and skipped == ["q-dev-1"]
+    assert all(r["messages"][-1]["content"] != "{broken" for r in records)
+    assert all(m["role"] != "system" for r in records for m in r["messages"])
+    report = mining.check_records(records, data.load_behaviour("eval"))
+    assert report.ok, report.problems()
+    dup = mining.check_records(records + records[:1], data.load_behaviour("eval"))
+    assert dup.duplicates and not dup.ok

@@ -1,13 +1,15 @@
 """The production loop (notebook 10, in progress): serve, log, monitor, roll out.
 
-``log`` (the SQLite interaction log, explicit schema migrations, transactional writes),
-``monitor`` (monitoring as SQL over the log), ``rollout`` (canary routing by caller id and the
-pre-declared promote / rollback rule). Submodules load on first use.
+``traffic`` (simulated requests from the dev side of the data, and the written-down user
+feedback model), ``log`` (the SQLite interaction log: explicit schema migrations, transactional
+writes), ``monitor`` (monitoring as SQL over the log), ``mining`` (hard cases -> gold training
+records, validated), ``rollout`` (canary routing by caller id and the pre-declared promote /
+rollback rule). Submodules load on first use.
 """
 
 import importlib
 
-_SUBMODULES = {"log", "monitor", "rollout"}
+_SUBMODULES = {"log", "mining", "monitor", "rollout", "traffic"}
 
 __all__ = sorted(_SUBMODULES)
 

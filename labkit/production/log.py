@@ -64,6 +64,11 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE INDEX interactions_version ON interactions (adapter_version)",
         ),
     ),
+    (
+        3,
+        "request ids: which course item a simulated request came from (mining finds its gold)",
+        ("ALTER TABLE interactions ADD COLUMN request_id TEXT",),
+    ),
 )
 """(version, what it adds, statements), in order. Append a new entry to change the schema;
 never edit one that has shipped (a log on disk may already be at that version)."""
@@ -84,7 +89,7 @@ FIELDS: dict[str, type | tuple[type, ...]] = {
     "adapter_version": str,
 }
 """Required fields of :meth:`InteractionLog.record` (besides ``caller``), with their types.
-Optional: ``segment`` (str), ``json_valid`` (bool)."""
+Optional: ``segment`` (str), ``json_valid`` (bool), ``request_id`` (str)."""
 
 
 class LogError(ValueError):
@@ -145,7 +150,7 @@ def _check_row(row: Mapping, i: int) -> None:
         raise LogError(
             f"{where}: {len(row['chunk_ids'])} chunk ids but {len(row['chunk_scores'])} scores"
         )
-    for opt, kind in (("segment", str), ("json_valid", bool)):
+    for opt, kind in (("segment", str), ("json_valid", bool), ("request_id", str)):
         if row.get(opt) is not None and not isinstance(row[opt], kind):
             raise LogError(f"{where}: {opt} must be {kind.__name__} or None")
 
@@ -182,7 +187,8 @@ class InteractionLog:
         sql = (
             "INSERT INTO interactions (ts, caller_role, caller_tenant, query, chunk_ids, "
             "chunk_scores, answer, citations, refused, latency_s, prompt_tokens, new_tokens, "
-            "adapter_version, segment, json_valid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "adapter_version, segment, json_valid, request_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
         ids = []
         self.conn.execute("BEGIN IMMEDIATE")
@@ -198,7 +204,7 @@ class InteractionLog:
                         r["answer"], json.dumps([int(c) for c in r["citations"]]),
                         int(r["refused"]), float(r["latency_s"]), r["prompt_tokens"],
                         r["new_tokens"], r["adapter_version"], r.get("segment"),
-                        None if valid is None else int(valid),
+                        None if valid is None else int(valid), r.get("request_id"),
                     ),
                 )  # fmt: skip
                 ids.append(cur.lastrowid)
