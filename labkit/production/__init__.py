@@ -4,12 +4,13 @@
 feedback model), ``log`` (the SQLite interaction log: explicit schema migrations, transactional
 writes), ``monitor`` (monitoring as SQL over the log), ``mining`` (hard cases -> gold training
 records, validated), ``rollout`` (canary routing by caller id and the pre-declared promote /
-rollback rule). Submodules load on first use.
+rollback rule), ``tracking`` (training runs, evaluations and the registry mirrored to MLflow,
+with ``@champion`` / ``@candidate`` aliases). Submodules load on first use.
 """
 
 import importlib
 
-_SUBMODULES = {"log", "mining", "monitor", "rollout", "traffic"}
+_SUBMODULES = {"log", "mining", "monitor", "rollout", "tracking", "traffic"}
 
 __all__ = sorted(_SUBMODULES)
 
