@@ -399,3 +399,56 @@ def test_hard_cases_are_picked_by_sql_and_trained_on_gold_not_on_the_model(tmp_p
     assert report.ok, report.problems()
     dup = mining.check_records(records + records[:1], data.load_behaviour("eval"))
     assert dup.duplicates and not dup.ok
+
+
+# -- serving with a log -------------------------------------------------------------------------
+def test_serve_logs_every_interaction_with_its_caller_and_the_users_feedback(tmp_path):
+    from labkit import data
+    from labkit.production import serve, traffic
+    from labkit.rag.generate import REFUSAL
+
+    tickets, questions = _data()
+    facts = {f["id"]: f for f in data.load_facts("v1")}
+    reqs = traffic.simulate(tickets, questions, 40, seed=0)
+    seen = []
+
+    def ticket_fn(texts, caller):
+        seen.append(caller)
+        return [
+            {"text": '{"reply": "x"}' if i % 2 else "not json", "parsed": {"reply": "x"} if i % 2 else None,
+             "reply": "x", "citations": [1], "chunks": [{"chunk_id": "kb-1#0", "score": 0.7}],
+             "seconds": 0.5, "prompt_tokens": 300, "new_tokens": 50}
+            for i in range(len(texts))
+        ]  # fmt: skip
+
+    def question_fn(texts, caller):
+        seen.append(caller)
+        return [{"text": REFUSAL, "citations": [], "chunks": [], "seconds": 0.1,
+                 "prompt_tokens": 0, "new_tokens": 0} for _ in texts]  # fmt: skip
+
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        res = serve.serve(reqs, lg, "v1", ticket_fn=ticket_fn, question_fn=question_fn,
+                          facts=facts, rng=random.Random(0), rate=1.0, noise=0.0)  # fmt: skip
+        rows = lg.rows()
+    assert {c.role for c in seen} == {"customer"} and len(rows) == len(reqs) == len(res)
+    assert [r["caller_tenant"] for r in rows] == [q.caller_id for q in reqs]
+    assert [r["request_id"] for r in rows] == [q.item["id"] for q in reqs]
+    tk = [r for r, q in zip(rows, reqs, strict=True) if q.kind == "ticket"]
+    assert {r["json_valid"] for r in tk} == {0, 1} and all(r["feedback"] is not None for r in rows)
+    for r, q in zip(rows, reqs, strict=True):  # rate 1, noise 0: the written rules exactly
+        if q.kind == "question":
+            assert r["refused"] == 1 and r["feedback"] == (-1 if q.answerable else 1)
+        elif not r["json_valid"]:
+            assert r["feedback"] == -1
+
+
+def test_serve_writes_nothing_when_an_answer_is_missing(tmp_path):
+    from labkit.production import serve, traffic
+
+    tickets, questions = _data()
+    reqs = traffic.simulate(tickets, [], 5, seed=0)
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        with pytest.raises(ValueError, match="5 requests but 4 answers"):
+            serve.serve(reqs, lg, "v1", ticket_fn=lambda t, c: [{"text": "x"}] * 4,
+                        question_fn=lambda t, c: [], facts={})  # fmt: skip
+        assert lg.count() == 0

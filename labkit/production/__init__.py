@@ -1,7 +1,8 @@
 """The production loop (notebook 10, in progress): serve, log, monitor, roll out.
 
 ``traffic`` (simulated requests from the dev side of the data, and the written-down user
-feedback model), ``log`` (the SQLite interaction log: explicit schema migrations, transactional
+feedback model), ``serve`` (answer a batch with one adapter version and log every
+interaction, caller included), ``log`` (the SQLite interaction log: explicit schema migrations, transactional
 writes), ``monitor`` (monitoring as SQL over the log), ``mining`` (hard cases -> gold training
 records, validated), ``rollout`` (canary routing by caller id and the pre-declared promote /
 rollback rule), ``tracking`` (training runs, evaluations and the registry mirrored to MLflow,
@@ -10,7 +11,7 @@ with ``@champion`` / ``@candidate`` aliases). Submodules load on first use.
 
 import importlib
 
-_SUBMODULES = {"log", "mining", "monitor", "rollout", "tracking", "traffic"}
+_SUBMODULES = {"log", "mining", "monitor", "rollout", "serve", "tracking", "traffic"}
 
 __all__ = sorted(_SUBMODULES)
 
