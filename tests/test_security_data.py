@@ -31,14 +31,11 @@ def _occurs(needle: str, text: str) -> bool:
 
 @pytest.fixture(scope="module")
 def gen():
-    """datasets/nimbalo/security.py as a module (checksum helpers)."""
-    spec = importlib.util.spec_from_file_location(
-        "nimbalo_security", DATA_DIR / "nimbalo" / "security.py"
-    )
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    """The generator's ``nimbalo.security`` module (checksum helpers), imported as
+    ``datasets/build.py`` imports it (``datasets/`` on the path)."""
+    if str(DATA_DIR) not in sys.path:
+        sys.path.append(str(DATA_DIR))
+    return importlib.import_module("nimbalo.security")
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ Part of the Nimbalo generator (``datasets/build.py``): ``datasets/helpcenter/``.
 
 from __future__ import annotations
 
-from .world import World, render_body
+from .world_model import World, render_body
 
 # --------------------------------------------------------------------------------------------
 # Derived outputs

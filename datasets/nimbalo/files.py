@@ -16,7 +16,7 @@ from .questions import build_questions
 from .questions_hard import HARD_TYPES, hard_block
 from .security import render_security, security_block
 from .tickets import build_behaviour, build_tickets
-from .world import World, _words
+from .world_model import World, _words
 
 # --------------------------------------------------------------------------------------------
 # Files

@@ -10,7 +10,7 @@ from .common import normalize
 from .questions import build_questions
 from .templates import ATTRS
 from .tickets import TICKET_SCENARIOS
-from .world import World, _cap, _fill
+from .world_model import World, _cap, _fill
 
 # --------------------------------------------------------------------------------------------
 # Facts as chat examples (claim 3: fine-tuning is a poor way to store facts)

@@ -17,19 +17,17 @@ from .common import (
     N_PARAPHRASE,
     N_SINGLE,
 )
-from .questions_hard import build_hard_questions
+from .questions_hard import _row, build_hard_questions
 from .specs import UNANSWERABLE
 from .templates import ATTRS
-from .world import Fact, World, _cap, _fill
+from .world_model import Fact, World, _cap, _fill
 
 
-def build_questions(world: World) -> list[dict]:
-    """The evaluation questions (single, paraphrase, multi, unanswerable), split dev/test 50/50.
+def _pick_facts(world: World, rng: random.Random) -> tuple[list[Fact], list[Fact]]:
+    """(single, para): the facts asked directly (sorted by id) and those also paraphrased.
 
-    Uses its own RNG (``WORLD_SEED + 1``) so adding questions never changes the articles.
-    Single and paraphrase questions about one fact share a split (no fact straddles dev/test).
+    Every fact that changes in v2 is in both; internal facts are a small fixed share.
     """
-    rng = random.Random(world.seed + 1)
     pub = [f for f in world.facts if f.access != "internal"]
     internal = [f for f in world.facts if f.access == "internal"]
     changed = [f for f in pub if f.changes_in_v2]
@@ -41,10 +39,12 @@ def build_questions(world: World) -> list[dict]:
         [f for f in single if not f.changes_in_v2], N_PARAPHRASE - N_INTERNAL_PARA - len(changed)
     )
     para += rng.sample(single_int, N_INTERNAL_PARA)
-    single = sorted(single + single_int, key=lambda f: f.id)
-    para_ids = {f.id for f in para}
+    return sorted(single + single_int, key=lambda f: f.id), para
 
-    # split per fact, stratified: facts with a paraphrase alternate, then the others
+
+def _split_per_fact(single: list[Fact], para: list[Fact], rng: random.Random) -> dict[str, str]:
+    """Fact id -> "dev" / "test", stratified: facts with a paraphrase alternate, then the others."""
+    para_ids = {f.id for f in para}
     split_of = {}
     for group in (
         [f for f in single if f.id in para_ids],
@@ -53,29 +53,12 @@ def build_questions(world: World) -> list[dict]:
         order = rng.sample(group, len(group))
         for i, f in enumerate(order):
             split_of[f.id] = ("dev", "test")[i % 2]
+    return split_of
 
-    qs = []
 
-    def add(kind, question, facts):
-        qs.append(
-            {
-                "type": kind,
-                "question": question,
-                "answer": " ".join(f.sentence for f in facts),
-                "must_contain": [m for f in facts for m in f.must],
-                "gold_ids": list(dict.fromkeys(f.article_id for f in facts)),
-                "fact_ids": [f.id for f in facts],
-            }
-        )
-
-    for f in single:
-        add("single", rng.choice(f.questions), [f])
-        qs[-1]["split"] = split_of[f.id]
-    for f in sorted(para, key=lambda f: f.id):
-        add("paraphrase", rng.choice(f.paraphrases), [f])
-        qs[-1]["split"] = split_of[f.id]
-
-    # multi: comparisons of one attribute across two articles, then two unrelated facts
+def _multi_questions(pub: list[Fact], rng: random.Random) -> list[tuple[str, list[Fact]]]:
+    """(question, [x, y]) pairs: comparisons of one attribute across two articles (round robin
+    over attributes, so none dominates), then two unrelated facts from different categories."""
     multi = []
     groups: dict[str, list[Fact]] = {}
     for f in pub:
@@ -93,7 +76,7 @@ def build_questions(world: World) -> list[dict]:
         by_key.setdefault(x.attr_key, []).append((x, y))
     queues = [rng.sample(ps, len(ps)) for ps in rng.sample(list(by_key.values()), len(by_key))]
     spread = [q[i] for i in range(max(map(len, queues))) for q in queues if i < len(q)]
-    for x, y in spread[:N_MULTI_CMP]:  # round robin over attributes: no attribute dominates
+    for x, y in spread[:N_MULTI_CMP]:
         q = _cap(_fill(ATTRS[x.attr_key].multi, s1=x._s, s2=y._s))
         multi.append((q, [x, y]))
     seen = set()
@@ -105,22 +88,45 @@ def build_questions(world: World) -> list[dict]:
         multi.append(
             (f"{rng.choice(x.questions)} And {_lower_first(rng.choice(y.questions))}", [x, y])
         )
-    for i, (q, fs) in enumerate(rng.sample(multi, len(multi))):
-        add("multi", q, fs)
-        qs[-1]["split"] = ("dev", "test")[i % 2]
+    return multi
 
-    for i, (q, _) in enumerate(rng.sample(UNANSWERABLE, len(UNANSWERABLE))):
-        qs.append(
-            {
-                "type": "unanswerable",
-                "question": q,
-                "answer": "",
-                "must_contain": [],
-                "gold_ids": [],
-                "fact_ids": [],
-                "split": ("dev", "test")[i % 2],
-            }
-        )
+
+def _unanswerable_rows(rng: random.Random) -> list[dict]:
+    """The unanswerable questions in a shuffled order, alternating dev / test."""
+    return [
+        {
+            "type": "unanswerable",
+            "question": q,
+            "answer": "",
+            "must_contain": [],
+            "gold_ids": [],
+            "fact_ids": [],
+            "split": ("dev", "test")[i % 2],
+        }
+        for i, (q, _) in enumerate(rng.sample(UNANSWERABLE, len(UNANSWERABLE)))
+    ]
+
+
+def build_questions(world: World) -> list[dict]:
+    """The evaluation questions (single, paraphrase, multi, unanswerable), split dev/test 50/50.
+
+    Uses its own RNG (``WORLD_SEED + 1``) so adding questions never changes the articles.
+    Single and paraphrase questions about one fact share a split (no fact straddles dev/test).
+    The steps draw from that RNG in a fixed order: facts, splits, wordings, multi, unanswerable.
+    """
+    rng = random.Random(world.seed + 1)
+    single, para = _pick_facts(world, rng)
+    split_of = _split_per_fact(single, para, rng)
+    qs = []
+    for f in single:
+        qs.append({**_row("single", rng.choice(f.questions), [f]), "split": split_of[f.id]})
+    for f in sorted(para, key=lambda f: f.id):
+        qs.append({**_row("paraphrase", rng.choice(f.paraphrases), [f]), "split": split_of[f.id]})
+    pub = [f for f in world.facts if f.access != "internal"]
+    multi = _multi_questions(pub, rng)
+    for i, (q, fs) in enumerate(rng.sample(multi, len(multi))):
+        qs.append({**_row("multi", q, fs), "split": ("dev", "test")[i % 2]})
+    qs += _unanswerable_rows(rng)
 
     counters: dict[str, int] = {}
     out = []
