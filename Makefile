@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: setup demo test unit nbval lint data clean gpu-check
+.PHONY: setup demo test unit nbval lint data clean gpu-check student
 
 setup:
 	@bash scripts/setup.sh
@@ -27,6 +27,11 @@ nbval: setup
 # Re-execute the notebooks in place (after changing labkit or data), then commit them with outputs.
 notebooks: setup
 	$(PY) scripts/run_notebooks.py $(NOTEBOOKS)
+	$(PY) scripts/student_copies.py
+
+# The student copies (student/): solutions replaced by NotImplementedError, outputs cleared.
+student: setup
+	$(PY) scripts/student_copies.py
 
 # The GPU path in one short run (CUDA machine; ~3-8 min): 4-bit load, short QLoRA, eval, peak memory.
 gpu-check: setup
