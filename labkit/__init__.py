@@ -19,7 +19,7 @@ One package per part of the course, one module per stage (import them explicitly
   ``train`` (QLoRA), ``adapters``, ``registry``, ``gate`` (promotion), ``learning_curve``,
   ``constrained`` (constrained decoding, the format baseline), ``reader`` (a fine-tuned grounded
   reader, RAFT-style);
-- ``hybrid``: ``assembly`` (the five systems), ``reading`` (the adapter taught to read),
+- ``hybrid``: ``assembly`` (the four systems), ``reading`` (an adapter also taught to read),
   ``scores``, ``course`` (the shared cached index and adapters), ``update`` (knowledge updates);
 - ``decide``: ``evidence`` (measured numbers, recorded by notebooks), ``matrix`` (the decision
   matrix), ``cost``, ``ui``;

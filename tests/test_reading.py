@@ -64,8 +64,8 @@ def test_system_setups_adds_the_reading_hybrid_only_when_given():
 
     four = hybrid.system_setups(base, tuned, retrieve)
     five = hybrid.system_setups(base, tuned, retrieve, reading=read)
-    assert list(four) == list(hybrid.SYSTEMS)[:4]
-    assert list(five) == list(hybrid.SYSTEMS)
+    assert list(four) == list(hybrid.SYSTEMS)
+    assert list(five) == [*hybrid.SYSTEMS, "hybrid, tuned to read"]
     extra = five["hybrid, tuned to read"]
     assert extra["model"] is read and extra["retrieve_fn"] is retrieve
     assert five["hybrid"]["model"] is tuned

@@ -14,7 +14,7 @@ the cache always wins over the snapshot.
 
 Each entry: ``{"value": float, "source": "<notebook or job that measured it>"}``. Keys are
 ``<system>.<metric>`` for the systems of the hybrid table (``base``, ``rag``, ``ft``,
-``hybrid``, ``hybrid_read``) and ``<topic>.<metric>`` otherwise; :data:`KEYS` documents every key in use.
+``hybrid``) and ``<topic>.<metric>`` otherwise; :data:`KEYS` documents every key in use.
 """
 
 from __future__ import annotations
@@ -39,9 +39,8 @@ __all__ = [
     "write_snapshot",
 ]
 
-SYSTEMS = ("base", "rag", "ft", "hybrid", "hybrid_read")
-"""The systems of notebook 06: prompting only, RAG only, fine-tuned only, fine-tuned + RAG, and
-fine-tuned + RAG with an adapter also taught to read sources (:mod:`labkit.hybrid.reading`)."""
+SYSTEMS = ("base", "rag", "ft", "hybrid")
+"""The four systems of notebook 06: prompting only, RAG only, fine-tuned only, fine-tuned + RAG."""
 
 _PER_SYSTEM = {
     "answer_accuracy": "share of held-out tickets whose reply states the fact the ticket needs",

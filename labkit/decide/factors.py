@@ -26,7 +26,6 @@ _NOTEBOOK_OF = {  # evidence key prefix -> the notebook that measures it
     "rag": "06 (hybrid assembly)",
     "ft": "06 (hybrid assembly)",
     "hybrid": "06 (hybrid assembly)",
-    "hybrid_read": "06 (hybrid assembly)",
     "train": "04 (QLoRA fine-tuning)",
     "facts_ft": "05 (evaluating a fine-tune)",
     "facts_rag": "05 (evaluating a fine-tune)",

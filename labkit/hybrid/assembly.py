@@ -16,8 +16,9 @@ hybrid     base + adapter      numbered sources + the ticket           retrieved
 =========  ==================  =====================================  =========================
 
 Notebook 04's adapter (``ft`` and ``hybrid``) learned from tickets alone: in the hybrid it meets
-sources for the first time. The fifth system, ``hybrid_read`` (:mod:`labkit.hybrid.reading`),
-is the same prompt served by an adapter that also learned to use sources: :func:`add_sources`
+sources for the first time. An optional fifth setup (``system_setups(..., reading=model)``,
+:mod:`labkit.hybrid.reading`; not in notebook 06's table, for lack of test-budget time) serves the
+same prompt with an adapter that also learned to use sources: :func:`add_sources`
 turns every other training ticket into a "sources + ticket" prompt whose gold reply cites the
 source that states the fact, as ``[n]`` (RAFT-style: the model sees the retrieved passages it
 will see when served, including misses), mixed with the grounded reader's examples.
@@ -84,7 +85,6 @@ SYSTEMS = {
     "RAG only": "rag",
     "fine-tuned only": "ft",
     "hybrid": "hybrid",
-    "hybrid, tuned to read": "hybrid_read",
 }
 """Display name -> the short name :mod:`labkit.decide.evidence` files its measurements under."""
 SOURCE_RULE = (
