@@ -10,7 +10,8 @@ becomes ``# YOUR CODE HERE`` and ``raise NotImplementedError(...)`` at the same 
 every output and execution count is cleared. Everything else is copied as it is, so a student
 copy runs the same cells up to its first unsolved exercise.
 
-    python scripts/student_copies.py           # write student/
+    python scripts/student_copies.py           # write student/ (generated, not committed:
+                                               # notebooks without outputs have nothing for nbval)
     python scripts/student_copies.py --check   # exit 1 if student/ is not what this would write
 
 A malformed region (END without BEGIN, BEGIN without END, nested BEGIN) is an error naming the
@@ -82,24 +83,24 @@ def student_notebook(path: Path) -> tuple[str, int]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true", help="compare with student/, write nothing")
+    ap.add_argument("--check", action="store_true", help="compare with the folder, write nothing")
+    ap.add_argument("--out", default=str(STUDENT), help="where to write (default: student/)")
     args = ap.parse_args(argv)
+    out_dir = Path(args.out)
     stale = []
     for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
         text, regions = student_notebook(path)
-        target = STUDENT / path.name
+        target = out_dir / path.name
         current = target.read_text(encoding="utf-8") if target.exists() else None
         if current != text:
-            stale.append(target.relative_to(ROOT))
+            stale.append(target)
             if not args.check:
                 target.parent.mkdir(exist_ok=True)
                 target.write_text(text, encoding="utf-8")
         print(f"{path.name}: {regions} solution region(s)")
     extra = sorted(
-        p.relative_to(ROOT)
-        for p in STUDENT.glob("*.ipynb")
-        if not (NOTEBOOKS / p.name).exists()
-    ) if STUDENT.exists() else []  # fmt: skip
+        p for p in out_dir.glob("*.ipynb") if not (NOTEBOOKS / p.name).exists()
+    ) if out_dir.exists() else []  # fmt: skip
     if args.check and (stale or extra):
         print(
             "student copies out of date: run python scripts/student_copies.py",

@@ -15,14 +15,21 @@ spec.loader.exec_module(sc)
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-def test_student_copies_are_current():
-    assert sc.main(["--check"]) == 0, "run: python scripts/student_copies.py"
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    assert sc.main(["--out", str(out)]) == 0
+    return out
+
+
+def test_a_second_run_finds_the_copies_current(student_dir):
+    assert sc.main(["--check", "--out", str(student_dir)]) == 0
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
-def test_a_student_copy_holds_no_solution_and_no_output(path):
+def test_a_student_copy_holds_no_solution_and_no_output(path, student_dir):
     solution = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    student = json.loads((ROOT / "student" / path.name).read_text(encoding="utf-8"))["cells"]
+    student = json.loads((student_dir / path.name).read_text(encoding="utf-8"))["cells"]
     assert len(student) == len(solution)
     for i, (a, b) in enumerate(zip(solution, student, strict=True)):
         if a["cell_type"] != "code":
@@ -68,13 +75,13 @@ def test_a_region_keeps_its_indentation():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["09_decision_matrix.ipynb"])
-def test_the_unsolved_student_copy_fails_only_at_its_exercises(name, tmp_path):
+def test_the_unsolved_student_copy_fails_only_at_its_exercises(name, student_dir):
     """Run the student copy: every error is the exercises' NotImplementedError, raised in a
     solution or check cell, never a crash elsewhere."""
     import nbformat
     from nbclient import NotebookClient
 
-    nb = nbformat.read(ROOT / "student" / name, 4)
+    nb = nbformat.read(student_dir / name, 4)
     NotebookClient(
         nb,
         timeout=300,
