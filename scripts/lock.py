@@ -3,6 +3,8 @@
     python scripts/lock.py            # resolve with uv (needs PyPI), write both files below
     python scripts/lock.py --check    # offline: exit 1 if pyproject's dependency lists or the
                                       # resolve settings changed since the lock was written
+    python scripts/lock.py --compare  # this interpreter's versions of WATCHED vs the lock
+                                      # (`make drift` prints it)
 
 Two files, both generated, never edited by hand:
 
@@ -38,6 +40,16 @@ PYTHON = "3.11.7"  # soupsieve >= 3.0.2 needs 3.11.5+: "3.11" alone would resolv
 PLATFORM = "x86_64-manylinux_2_28"  # linux x86_64, the platform tag of torch 2.13's wheels
 TORCH = "torch==2.13.0"  # matches the CPU build 2.13.0+cpu (a local version label)
 COMMAND = "python scripts/lock.py"
+# the releases most likely to break the course (`make drift` reports them)
+WATCHED = (
+    "torch",
+    "transformers",
+    "peft",
+    "trl",
+    "bitsandbytes",
+    "accelerate",
+    "sentence-transformers",
+)
 _HASH = re.compile(r"^# inputs-sha256: ([0-9a-f]{64})$", re.MULTILINE)
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)$")
 
@@ -128,10 +140,32 @@ def keep_torch_constraints(lock_text: str) -> str:
     return COLAB_HEADER + "\n".join(pins) + "\n"
 
 
+def compare(lock_text: str) -> list[tuple[str, str, str]]:
+    """``[(package, locked, installed here)]`` for WATCHED; "-" where absent."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    pins = {m[1].lower(): m[2] for line in lock_text.splitlines() if (m := _PIN.match(line))}
+    rows = []
+    for pkg in WATCHED:
+        try:
+            here = version(pkg)
+        except PackageNotFoundError:
+            here = "-"
+        rows.append((pkg, pins.get(pkg, "-"), here))
+    return rows
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--check", action="store_true", help="offline: is the lock current?")
+    ap.add_argument("--compare", action="store_true", help="installed versions vs the lock")
     args = ap.parse_args(argv)
+    if args.compare:
+        print(f"{'package':<24}{'lock':<14}{'installed':<14}")
+        for pkg, locked, here in compare(LOCK.read_text(encoding="utf-8")):
+            flag = "" if here.split("+")[0] == locked else "  <- differs"
+            print(f"{pkg:<24}{locked:<14}{here:<14}{flag}")
+        return 0
     want = inputs_sha256()
     if args.check:
         text = LOCK.read_text(encoding="utf-8") if LOCK.exists() else ""

@@ -10,8 +10,14 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def _code_cells(path):
+    """The notebook's own code cells: the Colab set-up cell (scripts/colab_cell.py, whose output
+    that script writes and tests/test_colab_cell.py checks) is not part of the story."""
     nb = json.loads(path.read_text())
-    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+    return [
+        c
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and "colab-setup" not in c["metadata"].get("tags", [])
+    ]
 
 
 def test_notebooks_exist_in_order():
