@@ -5,6 +5,9 @@ a preset menu and a live HTML verdict (scores, reasons); ``build_cost_ui`` gives
 prices with a break-even plot. Both are plain objects holding their widgets, so tests drive them
 without a browser: set a widget's ``.value`` and read ``result()``.
 
+The layout (labels above full-width sliders; controls and results wrap instead of overlapping)
+holds from 1024 to 1920 px in JupyterLab and Voila; tests/test_browser.py checks it in chromium.
+
 The plot is drawn to SVG inside an HTML widget (no ``Output`` widget): an Output widget's
 captured display messages would reach nbval as extra cell outputs and break the comparison.
 """
@@ -43,45 +46,82 @@ CUSTOM = "(custom)"
 """Preset menu entry shown once a slider moves away from the chosen preset."""
 
 _COLOURS = dict(zip(APPROACHES, ("#8d99ae", "#2a9d8f", "#e76f51", "#264653")))
-_STYLE = {"description_width": "150px"}
+
+# Layout (JupyterLab and Voila, 1024 to 1920 px wide): each factor's label sits on its own line
+# above a full-width slider, so no label is cut and every track is ~250-470 px long. The controls
+# column and the results panel are flex items that wrap: side by side when both fit at their
+# minimum widths, results below the controls otherwise; neither ever covers the other.
+# (Margins, not CSS gap: ipywidgets' Layout has no gap for flex boxes.)
+_CONTROLS_LAYOUT = dict(
+    flex="1 1 380px", min_width="320px", max_width="520px", margin="0 32px 8px 0"
+)
+_RESULTS_LAYOUT = dict(flex="100 1 480px", min_width="460px", overflow="auto")
+# a control as wide as its box: no side margins, which would push it past the box's edge
+_FULL = dict(width="100%", margin="2px 0")
+_ROW_LAYOUT = dict(display="flex", flex_flow="row wrap", align_items="flex-start", width="100%")
+
+FACTOR_LABELS = {
+    "volatility": "data volatility",
+    "format_strictness": "format strictness",
+    "citations": "need for citations",
+    "accuracy": "factual accuracy",
+    "tone": "tone / brand voice",
+    "governance": "governance",
+    "latency_ms": "latency budget (ms)",
+    "training_hours": "training budget (h)",
+    "queries_per_month": "queries / month",
+}
+"""The label shown above each factor's slider (keys: DecisionFactors fields)."""
 
 
 def _factor_widgets() -> dict:
-    """One widget per DecisionFactors field: 0..1 sliders, log sliders for real units."""
+    """One slider per DecisionFactors field: 0..1 sliders, log sliders for real units.
+
+    No ``description``: :func:`_labelled` puts the label on its own line above the slider.
+    """
     import ipywidgets as w
 
-    def unit(label):
+    full = _FULL
+
+    def unit():
         return w.FloatSlider(
-            min=0,
-            max=1,
-            step=0.05,
-            description=label,
-            readout_format=".2f",
-            style=_STYLE,
-            continuous_update=False,
+            min=0, max=1, step=0.05, readout_format=".2f", layout=full, continuous_update=False
         )
 
     return {
-        "volatility": unit("data volatility"),
-        "format_strictness": unit("format strictness"),
-        "citations": unit("need for citations"),
-        "accuracy": unit("factual accuracy"),
-        "tone": unit("tone / brand voice"),
-        "governance": unit("governance"),
+        "volatility": unit(),
+        "format_strictness": unit(),
+        "citations": unit(),
+        "accuracy": unit(),
+        "tone": unit(),
+        "governance": unit(),
         # log sliders: value is the real number, min/max are powers of 10
         "latency_ms": w.FloatLogSlider(
-            value=2000, base=10, min=2, max=4, step=0.05, description="latency budget (ms)",
-            readout_format=".0f", style=_STYLE, continuous_update=False,
+            value=2000, base=10, min=2, max=4, step=0.05, readout_format=".0f", layout=full,
+            continuous_update=False,
         ),
         "training_hours": w.FloatSlider(
-            min=0, max=40, step=0.5, description="training budget (h)", readout_format=".1f",
-            style=_STYLE, continuous_update=False,
+            min=0, max=40, step=0.5, readout_format=".1f", layout=full, continuous_update=False,
         ),
         "queries_per_month": w.FloatLogSlider(
-            value=1e4, base=10, min=2, max=7, step=0.1, description="queries / month",
-            readout_format=".2s", style=_STYLE, continuous_update=False,
+            value=1e4, base=10, min=2, max=7, step=0.1, readout_format=".2s", layout=full,
+            continuous_update=False,
         ),
     }  # fmt: skip
+
+
+def _labelled(text: str, control, name: str, width: str = "100%", margin: str = "0 0 4px 0"):
+    """``control`` under a full-width label ``text``; the box has CSS classes decide-factor and
+    decide-<name> (what a browser test or a stylesheet selects on)."""
+    import ipywidgets as w
+
+    box = w.VBox(
+        [w.Label(text, layout={"width": "100%", "margin": "0"}), control],
+        layout={"width": width, "margin": margin},
+    )
+    box.add_class("decide-factor")
+    box.add_class(f"decide-{name}")
+    return box
 
 
 def render_html(result: dict) -> str:
@@ -123,10 +163,9 @@ class DecisionUI:
 
         self.evidence = evidence
         self.controls = _factor_widgets()
-        self.preset = w.Dropdown(
-            options=[CUSTOM, *PRESETS], value=CUSTOM, description="preset", style=_STYLE
-        )
-        self.html = w.HTML()
+        self.preset = w.Dropdown(options=[CUSTOM, *PRESETS], value=CUSTOM, layout=_FULL)
+        self.html = w.HTML(layout=_RESULTS_LAYOUT)
+        self.html.add_class("decide-results")
         self._result: dict | None = None
         self._applying = (
             False  # True while apply_preset sets several widgets: one refresh at the end
@@ -134,9 +173,12 @@ class DecisionUI:
         for c in self.controls.values():
             c.observe(self._on_control, names="value")
         self.preset.observe(self._on_preset, names="value")
-        self.widget = w.VBox(
-            [self.preset, w.HBox([w.VBox(list(self.controls.values())), self.html])]
-        )
+        rows = [_labelled("preset", self.preset, "preset")]
+        rows += [_labelled(FACTOR_LABELS[k], c, k) for k, c in self.controls.items()]
+        controls = w.VBox(rows, layout=_CONTROLS_LAYOUT)
+        controls.add_class("decide-controls")
+        self.widget = w.Box([controls, self.html], layout=_ROW_LAYOUT)
+        self.widget.add_class("decide-matrix")
         self.apply_preset(preset)
 
     def apply_preset(self, name: str) -> None:
@@ -258,22 +300,23 @@ class CostUI:
             "months": "horizon (months)",
         }
         self.controls = {
-            k: w.BoundedFloatText(
-                value=getattr(cfg, k), min=0, max=1e6, description=v, style=_STYLE
-            )
-            for k, v in labels.items()
+            k: w.BoundedFloatText(value=getattr(cfg, k), min=0, max=1e6, layout=_FULL)
+            for k in labels
         }
-        self.html = w.HTML()
+        self.html = w.HTML(layout={"width": "100%", "overflow": "auto"})
+        self.html.add_class("decide-cost-results")
         self._result: dict | None = None
         for c in self.controls.values():
             c.observe(lambda _: self._refresh(), names="value")
-        self.widget = w.VBox(
+        inputs = w.Box(
             [
-                w.HBox(list(self.controls.values())[:3]),
-                w.HBox(list(self.controls.values())[3:]),
-                self.html,
-            ]
+                _labelled(labels[k], c, k, width="170px", margin="0 16px 4px 0")
+                for k, c in self.controls.items()
+            ],
+            layout=_ROW_LAYOUT,
         )
+        self.widget = w.VBox([inputs, self.html], layout={"width": "100%"})
+        self.widget.add_class("decide-cost")
         self._refresh()
 
     def config(self) -> CostConfig:
