@@ -38,7 +38,7 @@ def test_refuses_a_schema_that_is_not_an_object(generator):
 @pytest.mark.slow
 def test_base_model_output_is_valid_json_by_construction(generator):
     model, tok = generator
-    held_out = data.load_behaviour("eval")[:4]
+    held_out = data.load_behaviour("eval")[:2]
     shots = behaviour.pick_shots(data.load_behaviour("train"), k=3)  # notebook 05's prompt
     msgs = [behaviour.few_shot_messages(x, shots) for x in held_out]
     free = GenerationConfig(max_new_tokens=200, stop_at_newline=False, progress=False)

@@ -45,7 +45,6 @@ def test_plumbing_on_cpu_writes_a_full_report(tmp_path):
         capture_output=True,
         text=True,
         timeout=900,
-        env={**__import__("os").environ, "LABKIT_THREADS": "1"},
     )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     rep = json.loads(out.read_text())
