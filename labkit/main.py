@@ -171,11 +171,12 @@ def index_help_center(prof, data_dir):
 def evaluate_retrieval(index, embedder, data_dir, staff):
     """Step 3: dense, BM25 and hybrid on the dev questions; (table, the dense retriever)."""
     from . import data
+    from .rag.engine import dense_retriever
     from .rag.evaluate import retrieval_table
-    from .rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+    from .rag.retrieve import BM25Retriever, HybridRetriever
 
     t = _step("evaluating retrieval on the dev questions (as Caller('agent'): every article)")
-    dense = DenseRetriever(index, embedder)
+    dense = dense_retriever(index, embedder)  # FAISS unless LABKIT_VECTOR_ENGINE says otherwise
     sparse = BM25Retriever(index.chunks)
     dev = [q for q in data.load_questions("dev", data_dir) if q["gold_ids"]]
     retrieval = retrieval_table(

@@ -326,10 +326,12 @@ def facts_adapter(
 
 def reader_retriever(index, embedder):
     """The RAG path's retriever of notebook 03: RRF of dense and BM25 over ``index``
-    (``search(query, k, filters=None, *, caller)``)."""
-    from ..rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+    (``search(query, k, filters=None, *, caller)``). The dense part runs on the configured
+    vector engine (:func:`labkit.rag.engine.dense_retriever`; FAISS unless set otherwise)."""
+    from ..rag.engine import dense_retriever
+    from ..rag.retrieve import BM25Retriever, HybridRetriever
 
-    return HybridRetriever(DenseRetriever(index, embedder), BM25Retriever(index.chunks))
+    return HybridRetriever(dense_retriever(index, embedder), BM25Retriever(index.chunks))
 
 
 def reader_training_set(index, embedder, data_dir=None) -> list[dict]:

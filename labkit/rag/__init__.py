@@ -16,7 +16,7 @@ import importlib
 from .cli import main
 
 _SUBMODULES = {"beir", "chunk", "cli", "documents", "embed", "evaluate", "generate", "index"}
-_SUBMODULES |= {"metrics", "retrieve", "workspace"}
+_SUBMODULES |= {"engine", "metrics", "qdrant_store", "retrieve", "workspace"}
 _NAMES = {
     "chunk_docs": "chunk",
     "build_index": "index",

@@ -17,6 +17,9 @@ agent; :class:`labkit.security.access.Caller`); every search and answer runs as 
 sees only the chunks its role may read. Documents without an ``access`` field count as public,
 so on your own documents any role sees them all; add ``access`` (public/customer/internal) to a
 document's metadata to restrict it.
+Vector engine: FAISS by default; ``--engine qdrant`` (or ``LABKIT_VECTOR_ENGINE=qdrant``) searches
+a Qdrant collection copied from the index, in ``DIR/qdrant`` (local mode) or on the server at
+``$LABKIT_QDRANT_URL`` (:mod:`labkit.rag.engine`, docs/SCALING.md).
 Walkthrough: docs/OWN_DOCUMENTS.md; the pieces are taught in notebooks/01-03.
 """
 
@@ -34,9 +37,11 @@ from .workspace import (
     INFO,
     UsageError,
     Workspace,
+    _answer_summary,
     _err,
     _fingerprint,
     parse_filters,  # re-exported: part of the command line's public surface
+    token_f1,
 )
 
 __all__ = ["main", "parse_filters", "token_f1"]
@@ -81,6 +86,7 @@ def _caller(args):
 def cmd_index(args) -> int:
     from labkit.rag.chunk import ChunkConfig
     from labkit.rag.documents import attach_metadata, load_documents, metadata_fields
+    from labkit.rag.engine import engine_config, open_store
     from labkit.rag.index import build_index
     from labkit.store import atomic_write_json
 
@@ -107,6 +113,9 @@ def cmd_index(args) -> int:
     }
     atomic_write_json(out / INFO, info)
     print(f"{index}; chunked and embedded in {seconds:.1f} s -> {out}")
+    cfg = engine_config(args.engine, default_path=out / "qdrant")
+    if cfg.engine == "qdrant":  # copy it now (ask/eval would do it on first use)
+        print(f"vector engine qdrant: {open_store(index, cfg)}")
     if (out / GATE).is_file():
         print("note: gate.json is from an earlier index; `ask` checks whether it still applies")
     return 0
@@ -131,26 +140,12 @@ def _print_answer(r: dict, ws: Workspace, retriever: str) -> None:
 
 
 def cmd_ask(args) -> int:
-    ws = Workspace(args.dir, _embedder())
+    ws = Workspace(args.dir, _embedder(), args.engine)
     filters = parse_filters(args.filter, ws.index.chunks)
     for r in ws.answer(args.question, args.k, args.retriever, filters, caller=_caller(args)):
         _print_answer(r, ws, args.retriever)
         print()
     return 0
-
-
-def token_f1(prediction: str, reference: str) -> float:
-    """SQuAD-style token F1 between an answer and a reference answer (normalised words)."""
-    from collections import Counter
-
-    from labkit.rag.generate import normalize_answer
-
-    p, g = normalize_answer(prediction).split(), normalize_answer(reference).split()
-    common = sum((Counter(p) & Counter(g)).values())
-    if not common:
-        return 0.0
-    precision, recall = common / len(p), common / len(g)
-    return 2 * precision * recall / (precision + recall)
 
 
 def _load_questions(args, label_field=None) -> list[dict]:
@@ -195,43 +190,11 @@ def _retrieval_table(ws: Workspace, questions: list[dict], depth: int = 10, *, c
     return table
 
 
-def _answer_summary(questions: list[dict], results: list[dict]) -> dict:
-    """Answer-level rates: cited a gold document, refusals, token F1, latency (None = no data)."""
-    from labkit.rag.generate import is_refusal
-
-    rows = [
-        {
-            "answerable": q["answerable"],
-            "refused": r["gated"] or is_refusal(r["text"]),
-            "cited_gold": any(c["doc_id"] in q["gold_ids"] for c in r["cited_chunks"]),
-            "f1": token_f1(r["text"], q["answer"]) if q["answer"] else None,
-            "retrieval_ms": r["retrieval_ms"],
-            "seconds": r["seconds"],
-        }
-        for q, r in zip(questions, results, strict=True)
-    ]
-
-    def mean(key, keep=lambda row: True):
-        xs = [row[key] for row in rows if keep(row) and row[key] is not None]
-        return round(sum(xs) / len(xs), 4) if xs else None
-
-    ans = lambda row: row["answerable"]  # noqa: E731
-    return {
-        "n_answered": len(rows),
-        "cited_gold": mean("cited_gold", ans),
-        "false_refusal": mean("refused", ans),
-        "refusal_accuracy": mean("refused", lambda row: not row["answerable"]),
-        "token_f1": mean("f1", ans),
-        "retrieval_ms": mean("retrieval_ms"),
-        "generation_s": mean("seconds"),
-    }
-
-
 def cmd_eval(args) -> int:
     from labkit.store import atomic_write_json
 
     questions = _load_questions(args)[: args.limit]
-    ws = Workspace(args.dir, _embedder())
+    ws = Workspace(args.dir, _embedder(), args.engine)
     _check_gold(questions, ws, args.questions)
     n_ans = sum(bool(q["gold_ids"]) for q in questions)
     print(f"Retrieval over {n_ans} questions with gold ids (document level):")
@@ -296,7 +259,7 @@ def cmd_calibrate(args) -> int:
             f"warning: {len(ans)} answerable and {len(una)} unanswerable questions; with fewer "
             "than 10 of a kind the threshold is noisy: label more questions"
         )
-    ws = Workspace(args.dir, _embedder())
+    ws = Workspace(args.dir, _embedder(), args.engine)
     caller = _caller(args)
     gate = calibrate_gate(ws.top_cosines(ans, caller=caller), ws.top_cosines(una, caller=caller))
     gate |= {
@@ -319,6 +282,16 @@ def cmd_calibrate(args) -> int:
 # ------------------------------------------------------------------------------ parser
 
 
+def engine_arg(s) -> None:
+    s.add_argument(
+        "--engine",
+        choices=("faiss", "qdrant"),
+        default=None,
+        help="vector engine (default: $LABKIT_VECTOR_ENGINE, else faiss); qdrant keeps its "
+        "collection in DIR/qdrant unless $LABKIT_QDRANT_URL or $LABKIT_QDRANT_PATH is set",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m labkit.rag",
@@ -334,9 +307,11 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--chunk-size", type=int, default=128, help="word pieces per chunk")
     s.add_argument("--overlap", type=int, default=32, help="word pieces shared by windows")
     s.set_defaults(fn=cmd_index)
+    engine_arg(s)
 
     def common(s, question_file: bool):
         s.add_argument("dir", help="a folder written by `index`")
+        engine_arg(s)
         s.add_argument(
             "--as",
             dest="role",

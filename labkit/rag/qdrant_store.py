@@ -24,8 +24,10 @@ embedder is refused with the fix, as the FAISS manifest does.
 
 from __future__ import annotations
 
+import atexit
 import uuid
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -37,6 +39,12 @@ __all__ = ["QdrantStore", "QdrantRetriever", "qdrant_filter", "point_id"]
 _NS = uuid.UUID("6f1c2a43-8d4b-4a57-9a4e-2c3f0e5b7d11")  # labkit's namespace for point ids
 _INDEXED = ("_level", "tenant", "doc_id")
 _PRIVATE = ("_level", "_pos")  # payload fields labkit adds; never part of a returned chunk
+_LOCAL_CLIENTS: dict = {}  # resolved folder -> its local-mode client, shared by its collections
+
+
+def _close_local_clients() -> None:
+    while _LOCAL_CLIENTS:
+        _LOCAL_CLIENTS.popitem()[1].close()
 
 
 def point_id(chunk_id: str) -> str:
@@ -103,8 +111,14 @@ class QdrantStore:
                     "(docker run -p 6333:6333 qdrant/qdrant) or use path=<folder> (local mode)"
                 ) from e
             return client, url
-        if path is not None:
-            return QdrantClient(path=str(path)), f"path {path}"
+        if path is not None:  # local mode locks its folder: one open client per folder
+            key = str(Path(path).resolve())
+            client = _LOCAL_CLIENTS.get(key)
+            if client is None or client._client.closed:
+                if not _LOCAL_CLIENTS:  # close them before interpreter shutdown, not during
+                    atexit.register(_close_local_clients)
+                client = _LOCAL_CLIENTS[key] = QdrantClient(path=str(path))
+            return client, f"path {path}"
         return QdrantClient(location=location), location
 
     @classmethod

@@ -46,16 +46,19 @@ def _fingerprint(index) -> str:
 class Workspace:
     """An indexed DIR: the index, dense/BM25/hybrid retrievers over it, and the gate (if any)."""
 
-    def __init__(self, folder: str | Path, embedder):
+    def __init__(self, folder: str | Path, embedder, engine: str | None = None):
+        from labkit.rag.engine import dense_retriever, engine_config
         from labkit.rag.index import VectorIndex
-        from labkit.rag.retrieve import BM25Retriever, DenseRetriever, HybridRetriever
+        from labkit.rag.retrieve import BM25Retriever, HybridRetriever
 
         self.folder = Path(folder)
         self.info = _read_json(
             self.folder / INFO, "run `python -m labkit.rag index DOCS --out DIR`"
         )
         self.index = VectorIndex.load(self.folder / INDEX, embedder)
-        self.dense = DenseRetriever(self.index, embedder)
+        # the vector engine: ``engine``, else $LABKIT_VECTOR_ENGINE, else FAISS (labkit.rag.engine)
+        self.engine = engine_config(engine, default_path=self.folder / "qdrant")
+        self.dense = dense_retriever(self.index, embedder, self.engine)
         self.bm25 = BM25Retriever(self.index.chunks)
         hybrid = HybridRetriever(self.dense, self.bm25)
         self.retrievers = {"hybrid": hybrid, "dense": self.dense, "bm25": self.bm25}
@@ -169,3 +172,49 @@ def parse_filters(pairs: list[str], chunks: list[dict]) -> dict[str, set] | None
             hits = {want}
         out.setdefault(key, set()).update(hits)
     return out
+
+
+def token_f1(prediction: str, reference: str) -> float:
+    """SQuAD-style token F1 between an answer and a reference answer (normalised words)."""
+    from collections import Counter
+
+    from labkit.rag.generate import normalize_answer
+
+    p, g = normalize_answer(prediction).split(), normalize_answer(reference).split()
+    common = sum((Counter(p) & Counter(g)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _answer_summary(questions: list[dict], results: list[dict]) -> dict:
+    """Answer-level rates: cited a gold document, refusals, token F1, latency (None = no data)."""
+    from labkit.rag.generate import is_refusal
+
+    rows = [
+        {
+            "answerable": q["answerable"],
+            "refused": r["gated"] or is_refusal(r["text"]),
+            "cited_gold": any(c["doc_id"] in q["gold_ids"] for c in r["cited_chunks"]),
+            "f1": token_f1(r["text"], q["answer"]) if q["answer"] else None,
+            "retrieval_ms": r["retrieval_ms"],
+            "seconds": r["seconds"],
+        }
+        for q, r in zip(questions, results, strict=True)
+    ]
+
+    def mean(key, keep=lambda row: True):
+        xs = [row[key] for row in rows if keep(row) and row[key] is not None]
+        return round(sum(xs) / len(xs), 4) if xs else None
+
+    ans = lambda row: row["answerable"]  # noqa: E731
+    return {
+        "n_answered": len(rows),
+        "cited_gold": mean("cited_gold", ans),
+        "false_refusal": mean("refused", ans),
+        "refusal_accuracy": mean("refused", lambda row: not row["answerable"]),
+        "token_f1": mean("f1", ans),
+        "retrieval_ms": mean("retrieval_ms"),
+        "generation_s": mean("seconds"),
+    }
