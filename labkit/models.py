@@ -324,7 +324,8 @@ def load_generator(quant: str = "none", profile: Profile | None = None, dtype=No
             if dtype in (torch.bfloat16, torch.float16)
             else torch.bfloat16,
         )
-        kwargs["device_map"] = {"": 0} if cuda else {"": "cpu"}
+        # under `accelerate launch` / torchrun each process takes its own GPU (LOCAL_RANK)
+        kwargs["device_map"] = {"": int(os.environ.get("LOCAL_RANK", 0))} if cuda else {"": "cpu"}
     model = AutoModelForCausalLM.from_pretrained(res.path, **kwargs)
     if quant == "none":
         model.to(profile.device)

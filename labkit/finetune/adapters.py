@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 
 from ..env import Profile, current_profile
-from ..store import sha256_text
+from ..store import atomic_dir, atomic_write_json, sha256_text
 from .lora import QLoRAConfig
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "adapter_is_trained",
     "load_adapter",
     "merge_for_serving",
+    "save_final_adapter",
+    "library_versions",
 ]
 
 
@@ -203,3 +205,31 @@ def data_sha256(records: list[dict]) -> str:
     return sha256_text(
         json.dumps(records, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     )
+
+
+def library_versions() -> dict:
+    """The versions of the libraries a trained adapter depends on (kept in its metadata)."""
+    import peft
+    import torch
+    import transformers
+    import trl
+
+    return {
+        "peft": peft.__version__,
+        "transformers": transformers.__version__,
+        "trl": trl.__version__,
+        "torch": torch.__version__,
+    }
+
+
+def save_final_adapter(trainer, folder: Path, meta: dict) -> None:
+    """Write the trained adapter and its metadata to ``folder`` whole or not at all.
+
+    Under ``accelerate launch`` (several GPUs, one process each) only the main process writes;
+    the others wait for it, so no process returns before the adapter exists.
+    """
+    if trainer.is_world_process_zero():
+        with atomic_dir(folder) as tmp:
+            trainer.model.save_pretrained(tmp)
+            atomic_write_json(tmp / META_FILE, meta)
+    trainer.accelerator.wait_for_everyone()

@@ -30,19 +30,21 @@ from dataclasses import fields
 from pathlib import Path
 
 from ..env import Profile, current_profile
-from ..store import atomic_dir, atomic_write_json
+from ..store import atomic_write_json
 
 # re-exported: notebooks import the whole fine-tuning surface from ``train``
 from .adapters import (
-    META_FILE,
+    META_FILE,  # noqa: F401 (re-exported)
     RUN_FILE,
     AdapterError,
     adapter_is_trained,
     check_adapter_files,
     data_sha256,
+    library_versions,
     load_adapter,
     merge_for_serving,
     read_adapter_meta,
+    save_final_adapter,
 )
 from .lora import (
     QLoRAConfig,
@@ -120,20 +122,6 @@ def to_prompt_completion(records: list[dict]) -> list[dict]:
             }
         )
     return rows
-
-
-def _versions() -> dict:
-    import peft
-    import torch
-    import transformers
-    import trl
-
-    return {
-        "peft": peft.__version__,
-        "transformers": transformers.__version__,
-        "trl": trl.__version__,
-        "torch": torch.__version__,
-    }
 
 
 def _checkpoint_to_resume(ckpt_dir: Path, run: dict, resume: bool) -> str | None:
@@ -380,7 +368,7 @@ def train_adapter(
         "final_loss": history[-1][1] if history else None,
         "loss_history": history,
         "trainable": trainable_share(trainer.model),
-        "versions": _versions(),
+        "versions": library_versions(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     if eval_records:
@@ -388,7 +376,5 @@ def train_adapter(
     for cb in callbacks or []:  # e.g. learning_curve.AnswerCurve: kept with the adapter
         if hasattr(cb, "labkit_meta"):
             meta.update(cb.labkit_meta())
-    with atomic_dir(out_dir / "adapter") as tmp:
-        trainer.model.save_pretrained(tmp)
-        atomic_write_json(tmp / META_FILE, meta)
+    save_final_adapter(trainer, out_dir / "adapter", meta)
     return meta
