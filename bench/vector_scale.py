@@ -36,43 +36,10 @@ from pathlib import Path
 import numpy as np
 from _common import add_runs_arg, load_average, machine, median_range, time_alternating
 
+from labkit.rag.scale import clustered, index_bytes, mixture, recall_at_k  # shared with notebook 11
+
 DIM, K = 384, 10
 OUT = Path(__file__).resolve().parent / "results" / "vector_scale.json"
-
-
-def mixture(n_centres: int, latent: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Unit centres (n_centres, latent) in a ``latent``-dimensional space and an orthonormal
-    basis (latent, 384) that places that space in 384 dimensions."""
-    rng = np.random.default_rng(seed)
-    centres = rng.standard_normal((n_centres, latent), dtype=np.float32)
-    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    basis = np.linalg.qr(rng.standard_normal((DIM, latent)))[0].T.astype(np.float32)
-    return centres, basis
-
-
-def clustered(n: int, centres, basis, spread: float, noise: float, rng) -> np.ndarray:
-    """``n`` unit vectors (n, 384): a random centre plus N(0, spread^2) per latent coordinate,
-    placed in 384 dimensions, plus N(0, noise^2) per coordinate, normalised. Real sentence
-    embeddings vary along far fewer directions than they have; so do these."""
-    out = np.empty((n, DIM), np.float32)
-    for s in range(0, n, 100_000):  # in slices: the noise of 1M x 384 at once is 1.5 GB more
-        m = min(100_000, n - s)
-        z = centres[rng.integers(0, len(centres), m)]
-        z += rng.standard_normal(z.shape, dtype=np.float32) * spread
-        x = z @ basis + rng.standard_normal((m, DIM), dtype=np.float32) * noise
-        out[s : s + m] = x / np.linalg.norm(x, axis=1, keepdims=True)
-    return out
-
-
-def recall_at_k(found: np.ndarray, truth: np.ndarray) -> float:
-    """Mean share of the exact top-k ids among the found top-k ids."""
-    return float(np.mean([len(set(f) & set(t)) / len(t) for f, t in zip(found, truth)]))
-
-
-def index_bytes(index) -> int:
-    import faiss
-
-    return int(faiss.serialize_index(index).nbytes)
 
 
 def build(xb: np.ndarray, hnsw_m: int, ef_construction: int) -> dict:
