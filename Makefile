@@ -7,7 +7,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-.PHONY: setup demo test unit nbval lint data clean gpu-check student lock drift
+.PHONY: setup demo test unit nbval lint data clean gpu-check student lock drift workshop-pack
 
 setup:
 	@bash scripts/setup.sh
@@ -33,6 +33,12 @@ notebooks: setup
 # The student copies (student/): solutions replaced by NotImplementedError, outputs cleared.
 student: setup
 	$(PY) scripts/student_copies.py
+
+# The classroom pack for a room without internet (docs/INSTRUCTORS.md): after a complete
+# `make test` (it fills the cache), dist/labkit-workshop-<commit>.tar with the course, the cache
+# (models, indexes, adapters) and this platform's wheels; install: bash labkit-workshop/install.sh
+workshop-pack: setup
+	$(PY) scripts/workshop_pack.py build $(ARGS)
 
 # The GPU path in one short run (CUDA machine; ~3-8 min): 4-bit load, short QLoRA, eval, peak memory.
 gpu-check: setup

@@ -23,6 +23,7 @@ CPU facts this module is built around (bitsandbytes 0.50, measured on a 2-core a
 from __future__ import annotations
 
 import json
+import os
 import time
 import warnings
 from contextlib import contextmanager
@@ -324,8 +325,15 @@ def train_adapter(
     stopped before ``cfg.max_steps`` returns {"completed": False, ...} and saves no adapter).
     A callback with a ``labkit_meta()`` method adds its dict to the metadata (a learning curve),
     and its ``seconds`` attribute (time spent measuring) is left out of ``train_seconds``.
-    Deterministic on CPU for a given ``cfg.seed``.
+    Deterministic on CPU for a given ``cfg.seed``. With ``LABKIT_NO_TRAIN=1`` it refuses
+    (RuntimeError naming the adapter) before anything loads: the workshop pack's check.
     """
+    if os.environ.get("LABKIT_NO_TRAIN", "").strip() not in ("", "0"):  # a workshop pack's check
+        raise RuntimeError(
+            f"LABKIT_NO_TRAIN is set, so the adapter {Path(out_dir).name!r} ({out_dir}) is not "
+            "trained, and it is not in the cache. Fix: install a workshop pack built after a "
+            "complete `make test` (it holds every course adapter), or unset LABKIT_NO_TRAIN."
+        )
     _check_records(train_records)
     to_prompt_completion(train_records)  # a malformed record fails here, before any model loads
     profile = profile or current_profile()
