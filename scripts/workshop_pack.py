@@ -101,24 +101,9 @@ def _wheels(dest: Path) -> None:
     reqs.write_text("\n".join(keep) + "\n")
     dest.mkdir()
     print(f"==> downloading {len(keep)} packages for {platform.machine()} CPython {_py()}")
-    # --no-deps: the freeze is already the whole resolved set; no global constraints apply to it
-    env = dict(os.environ, PIP_CONSTRAINT="")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "-q",
-            "--no-deps",
-            "-d",
-            str(dest),
-            "-r",
-            str(reqs),
-        ],
-        check=True,
-        env=env,
-    )
+    # --no-deps: the freeze is already the whole resolved set
+    pip = [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(dest)]
+    subprocess.run([*pip, "-r", str(reqs)], check=True)
     reqs.unlink()
 
 
