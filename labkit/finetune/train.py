@@ -302,6 +302,16 @@ def make_trainer(
     return trainer
 
 
+def _refuse_if_training_is_off(out_dir: Path) -> None:
+    """``LABKIT_NO_TRAIN`` set (not 0): the workshop pack's check that nothing trains."""
+    if os.environ.get("LABKIT_NO_TRAIN", "").strip() not in ("", "0"):
+        raise RuntimeError(
+            f"LABKIT_NO_TRAIN is set, so the adapter {out_dir.name!r} ({out_dir}) is not "
+            "trained, and it is not in the cache. Fix: install a workshop pack built after a "
+            "complete `make test` (it holds every course adapter), or unset LABKIT_NO_TRAIN."
+        )
+
+
 def train_adapter(
     train_records: list[dict],
     cfg: QLoRAConfig,
@@ -328,12 +338,7 @@ def train_adapter(
     Deterministic on CPU for a given ``cfg.seed``. With ``LABKIT_NO_TRAIN=1`` it refuses
     (RuntimeError naming the adapter) before anything loads: the workshop pack's check.
     """
-    if os.environ.get("LABKIT_NO_TRAIN", "").strip() not in ("", "0"):  # a workshop pack's check
-        raise RuntimeError(
-            f"LABKIT_NO_TRAIN is set, so the adapter {Path(out_dir).name!r} ({out_dir}) is not "
-            "trained, and it is not in the cache. Fix: install a workshop pack built after a "
-            "complete `make test` (it holds every course adapter), or unset LABKIT_NO_TRAIN."
-        )
+    _refuse_if_training_is_off(Path(out_dir))
     _check_records(train_records)
     to_prompt_completion(train_records)  # a malformed record fails here, before any model loads
     profile = profile or current_profile()
