@@ -88,6 +88,16 @@ def _git(*args: str) -> str:
     ).stdout.strip()
 
 
+def _repo_tree(dest: Path) -> None:
+    """The committed tree at HEAD, extracted into ``dest``."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    dest.mkdir()
+    with tarfile.open(fileobj=io.BytesIO(archive)) as t:
+        t.extractall(dest, filter="data")
+
+
 def _wheels(dest: Path) -> None:
     """Download every package of this venv (exact versions) into ``dest``."""
     frozen = subprocess.run(
@@ -128,12 +138,7 @@ def build(out: Path, cache: Path, wheels: bool = True) -> Path:
     with tempfile.TemporaryDirectory(dir=out) as tmp:
         pack = Path(tmp) / PACK
         pack.mkdir()
-        archive = subprocess.run(
-            ["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, check=True, capture_output=True
-        ).stdout
-        (pack / "repo").mkdir()
-        with tarfile.open(fileobj=io.BytesIO(archive)) as t:
-            t.extractall(pack / "repo", filter="data")
+        _repo_tree(pack / "repo")
         print(f"==> copying the cache {cache}")
         # training checkpoints are for resuming a run, not for using the adapter: left out
         skip = shutil.ignore_patterns("checkpoints", "*.lock", "tmp*")

@@ -32,6 +32,13 @@ def _cache(tmp_path: Path) -> Path:
 def built(tmp_path, monkeypatch):
     git = {"status": "", "rev-parse": "abc1234"}
     monkeypatch.setattr(wp, "_git", lambda *a: git[a[0]])  # the tree may be dirty while testing
+
+    def tree(dest):  # the course's files as git archive would give them (CI may have no .git)
+        for rel in ("README.md", "scripts/workshop_pack.py", "labkit/finetune/train.py"):
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            (dest / rel).write_bytes((ROOT / rel).read_bytes())
+
+    monkeypatch.setattr(wp, "_repo_tree", tree)
     tar = wp.build(tmp_path / "dist", _cache(tmp_path), wheels=False)
     with tarfile.open(tar) as t:
         t.extractall(tmp_path / "x", filter="data")
@@ -44,10 +51,7 @@ def test_pack_holds_course_cache_installer_and_verifies(built):
     manifest = json.loads((pack / "MANIFEST.json").read_text())
     assert manifest["commit"] == "abc1234" and manifest["wheels"] is False
     files = manifest["files"]
-    assert (
-        "repo/labkit/finetune/train.py" in files
-        and "repo/notebooks/09_decision_matrix.ipynb" in files
-    )
+    assert "repo/labkit/finetune/train.py" in files and "repo/scripts/workshop_pack.py" in files
     assert "cache/adapters/a/adapter/adapter_model.safetensors" in files
     assert "cache/evidence.json" in files and "install.sh" in files
     assert not any("checkpoints" in p for p in files)  # resuming state is not shipped
