@@ -452,3 +452,54 @@ def test_serve_writes_nothing_when_an_answer_is_missing(tmp_path):
             serve.serve(reqs, lg, "v1", ticket_fn=lambda t, c: [{"text": "x"}] * 4,
                         question_fn=lambda t, c: [], facts={})  # fmt: skip
         assert lg.count() == 0
+
+
+def test_the_response_cache_answers_a_repeat_once_per_version_and_logs_the_hit(tmp_path):
+    from labkit import data
+    from labkit.production import serve, traffic
+
+    tickets, questions = _data()
+    reqs = traffic.simulate(tickets[:3], questions[:2], 30, seed=1)  # 5 distinct texts, 30 requests
+    asked = []
+
+    def fn(texts, caller):
+        asked.extend(texts)
+        return [{"text": f"answer to {t[:20]}", "citations": [], "chunks": [], "seconds": 0.5,
+                 "prompt_tokens": 10, "new_tokens": 5} for t in texts]  # fmt: skip
+
+    cache, facts = {}, {f["id"]: f for f in data.load_facts("v1")}
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        first = serve.serve(reqs, lg, "v1", ticket_fn=fn, question_fn=fn, facts=facts, cache=cache)
+        n_distinct = len({q.text for q in reqs})
+        assert len(asked) == n_distinct < len(reqs)  # every distinct text answered exactly once
+        assert not any(r["cached"] for r in first)
+        again = serve.serve(reqs, lg, "v1", ticket_fn=fn, question_fn=fn, facts=facts, cache=cache)
+        assert len(asked) == n_distinct and all(r["cached"] for r in again)
+        assert [a["output"]["text"] for a in again] == [f["output"]["text"] for f in first]
+        serve.serve(reqs[:4], lg, "v2", ticket_fn=fn, question_fn=fn, facts=facts, cache=cache)
+        assert len(asked) > n_distinct  # a new version never gets v1's answers
+        rows = lg.rows()
+    assert [r["cached"] for r in rows[len(reqs) : 2 * len(reqs)]] == [1] * len(reqs)
+    assert max(r["latency_s"] for r in rows[len(reqs) : 2 * len(reqs)]) < 0.5
+
+
+def test_arm_outcomes_reads_each_versions_flags_after_a_row(tmp_path):
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        ids = lg.record_many([
+            (CUSTOMER, _row(0, json_valid=True, adapter_version="v1")),
+            (CUSTOMER, _row(1, json_valid=False, adapter_version="v1")),
+            (CUSTOMER, _row(2, json_valid=True, adapter_version="v1", latency_s=3.0)),
+            (CUSTOMER, _row(3, json_valid=True, adapter_version="v2")),
+            (CUSTOMER, _row(4, adapter_version="v1")),  # a question: not a ticket outcome
+        ])  # fmt: skip
+        lg.add_feedback(ids[2], -1, ts=1.0)
+        got = rollout.arm_outcomes(lg.conn, "v1", slow_s=2.0)
+        later = rollout.arm_outcomes(lg.conn, "v1", after_id=ids[0])
+    assert got == {
+        "ok": [True, False, False],
+        "invalid_json": [False, True, False],
+        "refused": [False, False, False],
+        "slow": [False, False, True],
+        "negative": [False, False, True],
+    }
+    assert later["invalid_json"] == [True, False]

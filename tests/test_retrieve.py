@@ -172,6 +172,7 @@ def test_hybrid_fuse_ranks_and_provenance():
     assert out[0]["score"] == pytest.approx(1 / 3 + 1 / 2)
     assert (out[0]["dense_rank"], out[0]["sparse_rank"]) == (2, 1)
     assert out[2]["dense_rank"] is None
+    assert (out[0]["dense_score"], out[1]["dense_score"], out[2]["dense_score"]) == (0.5, 0.9, None)
     assert [h["rank"] for h in out] == [1, 2, 3]
 
 

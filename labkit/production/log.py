@@ -69,6 +69,11 @@ MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         "request ids: which course item a simulated request came from (mining finds its gold)",
         ("ALTER TABLE interactions ADD COLUMN request_id TEXT",),
     ),
+    (
+        4,
+        "response-cache hits: an answer served from the cache (its latency is the lookup's)",
+        ("ALTER TABLE interactions ADD COLUMN cached INTEGER CHECK (cached IN (0, 1))",),
+    ),
 )
 """(version, what it adds, statements), in order. Append a new entry to change the schema;
 never edit one that has shipped (a log on disk may already be at that version)."""
@@ -89,7 +94,7 @@ FIELDS: dict[str, type | tuple[type, ...]] = {
     "adapter_version": str,
 }
 """Required fields of :meth:`InteractionLog.record` (besides ``caller``), with their types.
-Optional: ``segment`` (str), ``json_valid`` (bool), ``request_id`` (str)."""
+Optional: ``segment`` (str), ``json_valid`` (bool), ``request_id`` (str), ``cached`` (bool)."""
 
 
 class LogError(ValueError):
@@ -150,7 +155,7 @@ def _check_row(row: Mapping, i: int) -> None:
         raise LogError(
             f"{where}: {len(row['chunk_ids'])} chunk ids but {len(row['chunk_scores'])} scores"
         )
-    for opt, kind in (("segment", str), ("json_valid", bool), ("request_id", str)):
+    for opt, kind in (("segment", str), ("json_valid", bool), ("request_id", str), ("cached", bool)):
         if row.get(opt) is not None and not isinstance(row[opt], kind):
             raise LogError(f"{where}: {opt} must be {kind.__name__} or None")
 
@@ -187,14 +192,14 @@ class InteractionLog:
         sql = (
             "INSERT INTO interactions (ts, caller_role, caller_tenant, query, chunk_ids, "
             "chunk_scores, answer, citations, refused, latency_s, prompt_tokens, new_tokens, "
-            "adapter_version, segment, json_valid, request_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "adapter_version, segment, json_valid, request_id, cached) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
         ids = []
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             for caller, r in items:
-                valid = r.get("json_valid")
+                valid, cached = r.get("json_valid"), r.get("cached")
                 cur = self.conn.execute(
                     sql,
                     (
@@ -205,6 +210,7 @@ class InteractionLog:
                         int(r["refused"]), float(r["latency_s"]), r["prompt_tokens"],
                         r["new_tokens"], r["adapter_version"], r.get("segment"),
                         None if valid is None else int(valid), r.get("request_id"),
+                        None if cached is None else int(cached),
                     ),
                 )  # fmt: skip
                 ids.append(cur.lastrowid)

@@ -18,7 +18,7 @@ import sqlite3
 
 __all__ = ["GROUPABLE", "latency_percentiles", "rates", "score_drift"]
 
-GROUPABLE = ("adapter_version", "segment", "caller_role", "refused", "json_valid")
+GROUPABLE = ("adapter_version", "segment", "caller_role", "refused", "json_valid", "cached")
 
 
 def _group(by: str | None) -> str:

@@ -11,6 +11,7 @@
   rollback at any look (one-sided Fisher exact: the candidate's bad rate is higher than the
   champion's at ``guard_alpha``). Looking at the guards repeatedly can only roll back more
   often: the safe direction.
+- :func:`arm_outcomes`: one arm's flags, read from the interaction log by one SQL query;
 - :func:`decide`: ``"rollback"`` (a guard tripped, or the horizon reached without a
   significant gain), ``"promote"`` (significant gain at the horizon, no guard tripped) or
   ``"continue"``; with the tests behind it.
@@ -25,7 +26,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["route", "required_n", "RolloutRule", "decide"]
+__all__ = ["route", "required_n", "RolloutRule", "decide", "arm_outcomes"]
 
 
 def route(caller_id: str, share: float, salt: str = "canary") -> bool:
@@ -117,3 +118,24 @@ def decide(
         return out | {"decision": "promote", "reason": f"{rule.primary} +{diff:.3f}, p = {p:.2g}"}
     why = "worse" if p < rule.alpha else "no significant gain"
     return out | {"decision": "rollback", "reason": f"{why} at the horizon (p = {p:.2g})"}
+
+
+def arm_outcomes(conn, version: str, after_id: int = 0, slow_s: float = 2.0) -> dict[str, list[bool]]:
+    """The flags :func:`decide` compares, for the ticket interactions ``version`` served after
+    log row ``after_id``, oldest first, by one SQL query over the interaction log:
+
+    - ``ok`` (the primary): the reply was delivered (valid JSON) and its user did not complain
+      (feedback -1); an unrated answer counts as not complained about;
+    - ``invalid_json``, ``refused``, ``slow`` (latency over ``slow_s`` seconds): the guards, True
+      is bad; ``negative``: the user rated it -1.
+    """
+    sql = """
+        SELECT (json_valid = 1 AND COALESCE(feedback, 0) != -1) AS ok,
+               (json_valid = 0) AS invalid_json, refused, (latency_s > :slow) AS slow,
+               (COALESCE(feedback, 0) = -1) AS negative
+        FROM interactions
+        WHERE adapter_version = :version AND id > :after AND json_valid IS NOT NULL
+        ORDER BY id"""
+    rows = conn.execute(sql, {"version": version, "after": after_id, "slow": slow_s}).fetchall()
+    keys = ("ok", "invalid_json", "refused", "slow", "negative")
+    return {k: [bool(r[j]) for r in rows] for j, k in enumerate(keys)}

@@ -45,7 +45,18 @@ __all__ = [
 
 # Fields a chunk or a hit already has (labkit.rag.chunk, labkit.rag.retrieve): metadata must not clobber them.
 RESERVED_FIELDS = frozenset(
-    {"chunk_id", "doc_id", "section", "start", "end", "score", "rank", "dense_rank", "sparse_rank"}
+    {
+        "chunk_id",
+        "doc_id",
+        "section",
+        "start",
+        "end",
+        "score",
+        "rank",
+        "dense_rank",
+        "sparse_rank",
+        "dense_score",
+    }
 )
 FOLDER_SUFFIXES = (".md", ".markdown", ".txt")
 _TITLE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)  # first level-1 Markdown heading

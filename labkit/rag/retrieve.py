@@ -269,7 +269,9 @@ class HybridRetriever(_SearchMixin):
     depth: how many hits each retriever contributes before fusion (>= k).
     k_rrf: the RRF constant; larger flattens the difference between ranks (60 is the usual).
     weights: (dense, sparse) multipliers of each RRF term; (1, 1) is plain RRF.
-    Hits carry ``"dense_rank"`` / ``"sparse_rank"`` (None when that retriever missed the chunk).
+    Hits carry ``"dense_rank"`` / ``"sparse_rank"`` (None when that retriever missed the chunk)
+    and ``"dense_score"`` (the dense retriever's cosine, or None): RRF scores depend on ranks
+    only, so monitoring and refusal gates that compare queries read the cosine.
     """
 
     def __init__(
@@ -292,6 +294,7 @@ class HybridRetriever(_SearchMixin):
         by_id = {h["chunk_id"]: h for h in sparse_hits} | {h["chunk_id"]: h for h in dense_hits}
         d_rank = {h["chunk_id"]: h["rank"] for h in dense_hits}
         s_rank = {h["chunk_id"]: h["rank"] for h in sparse_hits}
+        d_score = {h["chunk_id"]: h["score"] for h in dense_hits}
         fused = rrf_fuse(
             [[h["chunk_id"] for h in dense_hits], [h["chunk_id"] for h in sparse_hits]],
             k_rrf=self.k_rrf,
@@ -302,6 +305,7 @@ class HybridRetriever(_SearchMixin):
             hit = {key: v for key, v in by_id[cid].items() if key not in ("score", "rank")}
             hit |= {"score": score, "rank": rank}
             hit |= {"dense_rank": d_rank.get(cid), "sparse_rank": s_rank.get(cid)}
+            hit["dense_score"] = d_score.get(cid)
             out.append(hit)
         return out
 
