@@ -155,7 +155,12 @@ def _check_row(row: Mapping, i: int) -> None:
         raise LogError(
             f"{where}: {len(row['chunk_ids'])} chunk ids but {len(row['chunk_scores'])} scores"
         )
-    for opt, kind in (("segment", str), ("json_valid", bool), ("request_id", str), ("cached", bool)):
+    for opt, kind in (
+        ("segment", str),
+        ("json_valid", bool),
+        ("request_id", str),
+        ("cached", bool),
+    ):
         if row.get(opt) is not None and not isinstance(row[opt], kind):
             raise LogError(f"{where}: {opt} must be {kind.__name__} or None")
 

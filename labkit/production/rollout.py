@@ -120,7 +120,9 @@ def decide(
     return out | {"decision": "rollback", "reason": f"{why} at the horizon (p = {p:.2g})"}
 
 
-def arm_outcomes(conn, version: str, after_id: int = 0, slow_s: float = 2.0) -> dict[str, list[bool]]:
+def arm_outcomes(
+    conn, version: str, after_id: int = 0, slow_s: float = 2.0
+) -> dict[str, list[bool]]:
     """The flags :func:`decide` compares, for the ticket interactions ``version`` served after
     log row ``after_id``, oldest first, by one SQL query over the interaction log:
 
