@@ -13,7 +13,10 @@
    reaches a prompt (the refusal gate's top cosine too is over what a customer may read);
 6. the knowledge update: v2 snapshot re-indexed, changed facts checked fresh/stale (notebook 07),
    also as ``Caller("customer")``;
-7. writes ``report.md``, ``metrics.json`` and PNG plots into a fresh run folder.
+7. the production loop in small (notebook 10): 48 simulated dev-side requests answered by the
+   hybrid (tickets) and RAG (questions), logged to SQLite and monitored by SQL;
+8. writes ``report.md``, ``metrics.json``, the week's ``interactions.db`` and PNG plots into a
+   fresh run folder.
 
 Caches under ``.labkit_cache/`` (index, adapter, and each step's answers keyed by everything
 they depend on) make a re-run take about a minute; ``make clean`` forgets them.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -32,6 +36,8 @@ from . import env
 from .report import QUALITY, print_table, write_report
 
 __all__ = ["run", "main"]
+
+_TRAINING_KEYS = "steps train_seconds tokens_per_s final_loss loss_history trainable".split()
 
 
 def _step(msg: str) -> float:
@@ -94,6 +100,7 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
         prof, index, embedder, dense, adapter_dir, meta, data_dir, n_tickets, customer
     )
     upd = knowledge_update(index, embedder, meta, four_way, data_dir, customer)
+    week = production_week(index, embedder, four_way, data_dir)
     metrics = {
         "profile": prof.as_dict(),
         "data": counts,
@@ -103,24 +110,16 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
             "four_way": customer.role,
             "update": customer.role,
         },
-        "training": {
-            k: meta[k]
-            for k in (
-                "steps",
-                "train_seconds",
-                "tokens_per_s",
-                "final_loss",
-                "loss_history",
-                "trainable",
-            )
-        },
+        "training": {k: meta[k] for k in _TRAINING_KEYS},
         "four_way": four_way["table"],
         "n_tickets": len(four_way["tickets"]),
         "gate": four_way["gate"],
         "update": upd,
+        "production": week,
         "seconds": round(time.perf_counter() - t_all, 1),
     }
     folder = write_report(Path(out), metrics)
+    shutil.move(week["log"], folder / "interactions.db")  # the week's log beside its report
     print(f"==> report: {folder / 'report.md'}  (total {metrics['seconds']} s)")
     return metrics
 
@@ -295,6 +294,7 @@ def four_way_table(prof, index, embedder, dense, adapter_dir, meta, data_dir, n_
     return {
         "table": table,
         "tickets": tickets,
+        "base": base,
         "gate": gate,
         "key": key,
         "tok": tok,
@@ -358,6 +358,17 @@ def knowledge_update(index, embedder, meta, four_way, data_dir, customer) -> dic
         "n_tickets": len(changed),
         "freshness": fresh,
     }
+
+
+def production_week(index, embedder, four_way, data_dir) -> dict:
+    """Step 7, notebook 10 in small (:func:`labkit.production.week.course_week`); never cached."""
+    from .production.week import course_week
+
+    t = _step("production loop: a simulated week on the hybrid (48 requests, logged to SQLite)")
+    parts = [four_way[k] for k in ("base", "tuned", "tok", "retrieve")]
+    week = course_week(index, embedder, *parts, data_dir=data_dir)  # prints what the log says
+    _done(t)
+    return week
 
 
 def main(argv=None) -> int:

@@ -143,6 +143,38 @@ def write_report(out: Path, metrics: dict) -> Path:
         *_md_table(upd["freshness"], ["fresh", "stale", "wrong"]),
         "",
         "![freshness](freshness.png)",
+        *_production_section(metrics.get("production")),
     ]
     atomic_write_text(folder / "report.md", "\n".join(lines) + "\n")
     return folder
+
+
+def _production_section(week: dict | None) -> list[str]:
+    """The production loop in small (``labkit.production.week``): rates per kind of request."""
+    if not week:
+        return []
+    kinds = week["by_kind"]
+    cols = list(dict.fromkeys(k for row in kinds.values() for k in row))
+    lat = week["latency_uncached_s"]
+    return [
+        "",
+        "## Production loop (notebook 10 in small)",
+        "",
+        f"{week['interactions']} simulated requests from the dev side of the data (train tickets, dev "
+        f"questions), answered by `{week['version']}` as real customers, every one logged to "
+        "`interactions.db` in this folder (SQLite; open it with `labkit.production.log`). Rates "
+        "with their 95% Wilson interval and count; complaints come from the simulated users' "
+        "written-down feedback model.",
+        "",
+        "| kind | " + " | ".join(cols) + " |",
+        "| --- | " + " | ".join("---" for _ in cols) + " |",
+        *(
+            f"| {kind} | " + " | ".join(str(row.get(c, "")) for c in cols) + " |"
+            for kind, row in kinds.items()
+        ),
+        "",
+        f"Latency of the {lat['n']} uncached answers: p50 {lat['p50']} s, p95 {lat['p95']} s. "
+        f"Hard cases the next adapter would train on: {week['hard_cases']} "
+        f"({', '.join(f'{k} {v}' for k, v in week['hard_case_reasons'].items()) or 'none'}; "
+        f"low retrieval score = top cosine below {week['min_score']}).",
+    ]

@@ -503,3 +503,48 @@ def test_arm_outcomes_reads_each_versions_flags_after_a_row(tmp_path):
         "negative": [False, False, True],
     }
     assert later["invalid_json"] == [True, False]
+
+
+def test_a_simulated_week_is_served_logged_and_summarised_by_sql(tmp_path):
+    from labkit import data
+    from labkit.production import week
+    from labkit.rag.generate import REFUSAL
+
+    tickets, questions = _data()
+    facts = {f["id"]: f for f in data.load_facts("v1")}
+
+    def ticket_fn(texts, caller):  # plumbing stubs: every third ticket answer is not JSON
+        return [{"text": "not json" if len(t) % 3 == 0 else '{"reply": "x"}',
+                 "parsed": None if len(t) % 3 == 0 else {"reply": "x"}, "reply": "x", "citations": [],
+                 "chunks": [{"chunk_id": "kb-1#0", "score": 0.3 if len(t) % 2 else 0.8}],
+                 "seconds": 0.2, "prompt_tokens": 100, "new_tokens": 20} for t in texts]  # fmt: skip
+
+    def question_fn(texts, caller):
+        return [{"text": REFUSAL, "citations": [], "chunks": [{"chunk_id": "kb-2#0", "score": 0.6}],
+                 "seconds": 0.1, "prompt_tokens": 50, "new_tokens": 5} for _ in texts]  # fmt: skip
+
+    with plog.InteractionLog(tmp_path / "log.db") as lg:
+        s = week.run_week(lg, "v1", ticket_fn=ticket_fn, question_fn=question_fn, tickets=tickets,
+                          questions=questions, facts=facts, n=40, batch=16, min_score=0.5)  # fmt: skip
+        rows = lg.rows()
+    assert s["interactions"] == len(rows) == 40
+    tk = [r for r in rows if r["json_valid"] is not None]
+    qs = [r for r in rows if r["json_valid"] is None]
+    assert s["by_kind"]["ticket"]["interactions"] == len(tk) and len(qs) == 40 - len(tk)
+    assert s["by_kind"]["question"]["refused"].endswith(f"({len(qs)}/{len(qs)})")
+    assert s["by_kind"]["ticket"]["valid JSON"].endswith(
+        f"({sum(r['json_valid'] for r in tk)}/{len(tk)})"
+    )
+    rated = [r for r in rows if r["feedback"] is not None]
+    bad = sum(r["feedback"] == -1 for r in rated if r["json_valid"] is not None)
+    assert s["by_kind"]["ticket"]["complaints among rated"].split("(")[-1].startswith(f"{bad}/")
+    hard = [r for r in rows if r["feedback"] == -1 or r["json_valid"] == 0
+            or r["chunk_scores"][0] < 0.5]  # fmt: skip
+    assert s["hard_cases"] == len(hard) > 0
+    assert s["by_kind"]["ticket"]["cached"] + s["by_kind"]["question"]["cached"] == sum(
+        r["cached"] for r in rows
+    )
+    assert s["latency_uncached_s"]["n"] == sum(not r["cached"] for r in rows)
+    with pytest.raises(ValueError, match="at least 1"):
+        week.run_week(None, "v1", ticket_fn=ticket_fn, question_fn=question_fn, tickets=tickets,
+                      questions=questions, facts=facts, n=0)  # fmt: skip
