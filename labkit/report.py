@@ -161,7 +161,7 @@ def _production_section(week: dict | None) -> list[str]:
         "## Production loop (notebook 10 in small)",
         "",
         f"{week['interactions']} simulated requests from the dev side of the data (train tickets, dev "
-        f"questions), answered by `{week['version']}` as real customers, every one logged to "
+        f"questions), answered by the `{week['version']}` system as `Caller('customer')`, every one logged to "
         "`interactions.db` in this folder (SQLite; open it with `labkit.production.log`). Rates "
         "with their 95% Wilson interval and count; complaints come from the simulated users' "
         "written-down feedback model.",
@@ -175,6 +175,7 @@ def _production_section(week: dict | None) -> list[str]:
         "",
         f"Latency of the {lat['n']} uncached answers: p50 {lat['p50']} s, p95 {lat['p95']} s. "
         f"Hard cases the next adapter would train on: {week['hard_cases']} "
-        f"({', '.join(f'{k} {v}' for k, v in week['hard_case_reasons'].items()) or 'none'}; "
+        f"(by reason, one case can have several: "
+        f"{', '.join(f'{k} {v}' for k, v in week['hard_case_reasons'].items()) or 'none'}; "
         f"low retrieval score = top cosine below {week['min_score']}).",
     ]

@@ -545,6 +545,13 @@ def test_a_simulated_week_is_served_logged_and_summarised_by_sql(tmp_path):
         r["cached"] for r in rows
     )
     assert s["latency_uncached_s"]["n"] == sum(not r["cached"] for r in rows)
+    from labkit.report import _production_section  # what make demo's report shows of it
+
+    text = "\n".join(_production_section(s | {"version": "v1"}))
+    ticket_line = next(line for line in text.splitlines() if line.startswith("| ticket |"))
+    assert s["by_kind"]["ticket"]["valid JSON"] in ticket_line
+    assert f"would train on: {len(hard)} " in text and "`Caller('customer')`" in text
+    assert _production_section(None) == []
     with pytest.raises(ValueError, match="at least 1"):
         week.run_week(None, "v1", ticket_fn=ticket_fn, question_fn=question_fn, tickets=tickets,
                       questions=questions, facts=facts, n=0)  # fmt: skip
