@@ -7,10 +7,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9]*.ipynb))
 
-# CPU kernels decide the printed digits. The committed outputs come from oneDNN's AVX-512 bf16 kernels;
-# a CPU with AMX (Sapphire Rapids and newer) would pick AMX kernels and print other digits (seen here:
-# notebook 02 failed nbval on one). The cap makes every AVX-512 machine take the same kernels; it
-# changes nothing on a CPU without AMX. Override on the command line to lift it.
+# CPU kernels decide the printed digits. The committed outputs come from an AVX-512-bf16 CPU without AMX;
+# on a CPU with AMX, oneDNN picks AMX kernels and prints other digits. The cap keeps oneDNN on the
+# AVX-512 bf16 kernels: with it notebook 02 passed nbval on an AMX machine (without it, it failed), but
+# notebooks 00, 01 and 03 still differed there (README, Measured run times). No effect without AMX.
 export ONEDNN_MAX_CPU_ISA ?= AVX512_CORE_BF16
 export MKL_ENABLE_INSTRUCTIONS ?= AVX512
 
