@@ -166,12 +166,7 @@ def _production_section(week: dict | None) -> list[str]:
         "with their 95% Wilson interval and count; complaints come from the simulated users' "
         "written-down feedback model.",
         "",
-        "| kind | " + " | ".join(cols) + " |",
-        "| --- | " + " | ".join("---" for _ in cols) + " |",
-        *(
-            f"| {kind} | " + " | ".join(str(row.get(c, "")) for c in cols) + " |"
-            for kind, row in kinds.items()
-        ),
+        *_md_table({k: {c: row.get(c, "") for c in cols} for k, row in kinds.items()}, cols, ""),
         "",
         f"Latency of the {lat['n']} uncached answers: p50 {lat['p50']} s, p95 {lat['p95']} s. "
         f"Hard cases the next adapter would train on: {week['hard_cases']} "

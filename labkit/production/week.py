@@ -86,10 +86,7 @@ def summarise(conn: sqlite3.Connection, min_score: float = 0.5) -> dict:
     lat = monitor.latency_percentiles(conn, by="cached")
     fresh = lat[lat["cached"] == 0]
     hard = mining.hard_cases(conn, min_score=min_score)
-    reasons: dict[str, int] = {}
-    for rs in hard["reasons"]:
-        for r in rs.split(","):
-            reasons[r] = reasons.get(r, 0) + 1
+    reasons = hard["reasons"].str.split(",").explode().value_counts()  # a case can have several
     total = conn.execute("SELECT COUNT(*) FROM interactions").fetchone()[0]
     return {
         "interactions": total,
@@ -100,7 +97,7 @@ def summarise(conn: sqlite3.Connection, min_score: float = 0.5) -> dict:
             "p95": round(float(fresh["p95"].iloc[0]), 3) if len(fresh) else None,
         },
         "hard_cases": len(hard),
-        "hard_case_reasons": dict(sorted(reasons.items())),
+        "hard_case_reasons": {str(k): int(v) for k, v in sorted(reasons.items())},
         "min_score": min_score,
     }
 
