@@ -121,6 +121,37 @@ def cpu_has_bf16() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def kernel_kind(flags: str | None = None) -> str:
+    """The family of CPU kernels that decides a run's printed digits, e.g. ``"x86-avx512_bf16"``.
+
+    Greedy generation, training losses and scores depend on which matmul kernels oneDNN/MKL pick,
+    and those follow the instruction set: ``amx`` (Xeon with AMX), ``avx512_bf16`` (Xeon without
+    AMX, AMD Zen 4: the same digits, checked on both), ``avx512``, ``avx2`` (fp32 generator) or
+    ``other``. ``flags`` is /proc/cpuinfo's text (read when omitted); ``"cuda"`` on a GPU profile is
+    the caller's business. Notebooks record the kind their outputs came from (``make notebooks``),
+    and ``make test`` compares digits only where the kinds match (tests/conftest.py).
+    """
+    if flags is None:
+        try:
+            flags = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            flags = ""
+    words = set(flags.split())
+    for kind in ("amx_bf16", "avx512_bf16", "avx512f", "avx2"):
+        if kind in words:
+            return "x86-" + kind.replace("amx_bf16", "amx").replace("avx512f", "avx512")
+    return "other"
+
+
+def digits_fingerprint() -> str:
+    """What decides a notebook's digits on this machine: :func:`kernel_kind` and torch's version,
+    e.g. ``"x86-avx512_bf16 torch-2.13.0"`` (``"cuda ..."`` where a GPU is used)."""
+    import torch
+
+    kind = "cuda" if torch.cuda.is_available() else kernel_kind()
+    return f"{kind} torch-{torch.__version__.split('+')[0]}"
+
+
 def seed_everything(seed: int) -> None:
     """Seed python, numpy and torch (CPU and CUDA)."""
     import numpy as np
