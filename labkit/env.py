@@ -126,10 +126,10 @@ def kernel_kind(flags: str | None = None) -> str:
 
     Greedy generation, training losses and scores depend on which matmul kernels oneDNN/MKL pick,
     and those follow the instruction set: ``amx`` (Xeon with AMX), ``avx512_bf16`` (Xeon without
-    AMX, AMD Zen 4: the same digits, checked on both), ``avx512``, ``avx2`` (fp32 generator) or
-    ``other``. ``flags`` is /proc/cpuinfo's text (read when omitted); ``"cuda"`` on a GPU profile is
-    the caller's business. Notebooks record the kind their outputs came from (``make notebooks``),
-    and ``make test`` compares digits only where the kinds match (tests/conftest.py).
+    AMX, and AMD EPYC with AVX-512 bf16: the same digits, checked on both), ``avx512``, ``avx2``
+    (fp32 generator) or ``other``. ``flags`` is /proc/cpuinfo's text (read when omitted); a GPU is
+    :func:`digits_fingerprint`'s business. Notebooks record the kind their outputs came from (``make notebooks``),
+    and ``make test`` compares digits only where the kinds match (labkit/nbdigits.py).
     """
     if flags is None:
         try:

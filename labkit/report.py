@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from .hybrid.assembly import COMBINED as QUALITY  # the five scores the combined score averages
+from .hybrid.scores import versus_best_single
 
 __all__ = ["print_table", "write_report"]
 
@@ -99,7 +100,7 @@ def write_report(out: Path, metrics: dict) -> Path:
     _plots(folder, metrics)
     tr, upd, table = metrics["training"], metrics["update"], metrics["four_way"]
     callers = metrics.get("callers", {"retrieval_dev": "agent", "four_way": "customer"})
-    best_single = max(table["RAG only"]["combined"], table["fine-tuned only"]["combined"])
+    versus = versus_best_single(table)
     retrieval_cols = list(next(iter(metrics["retrieval_dev"].values())))
     lines = [
         "# Course kit: main job report",
@@ -130,8 +131,12 @@ def write_report(out: Path, metrics: dict) -> Path:
         "",
         *_md_table(table, ["prompt_tokens", "latency_s"], ".2f"),
         "",
-        f"Hybrid combined score {table['hybrid']['combined']:.3f} vs best single approach {best_single:.3f}: "
-        f"hybrid beats both = **{table['hybrid']['combined'] > best_single}**.",
+        f"{versus['sentence'][0].upper()}{versus['sentence'][1:]}. "
+        + (
+            f"The hybrid is **{versus['verdict']}** than the best single approach."
+            if versus["verdict"] != "not significant"
+            else "**Not significant** at this sample size: the run shows no direction."
+        ),
         "",
         "![four-way](four_way.png)",
         "",

@@ -34,7 +34,7 @@ def run(path: Path) -> float:
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
     # The CPU kind that printed these digits: nbval compares them strictly on that kind only
-    # (tests/conftest.py; README, Troubleshooting).
+    # (labkit/nbdigits.py; README, Troubleshooting).
     nb.metadata.setdefault("labkit", {})["outputs_from"] = digits_fingerprint()
     nb.metadata.pop("widgets", None) if not _has_widgets(nb) else None
     nbformat.write(nb, path)

@@ -257,3 +257,45 @@ def test_answer_tickets_requires_a_caller_and_stops_chunks_above_it(monkeypatch)
         retrieve_fn=lambda q, k, caller: [CHUNKS[0], internal],
     )
     assert out[0]["caller"] == "agent" and len(out[0]["chunks"]) == 2
+
+
+def _scores(n, ok_every):
+    """n ticket-score rows; every ``ok_every``-th ticket fully right (0: none)."""
+    rows = []
+    for i in range(n):
+        ok = bool(ok_every) and i % ok_every == 0
+        rows.append(
+            {"needs_fact": True, "answer_ok": ok, "citation_ok": ok, "valid": ok}
+            | {"all_fields": ok, "tone_valid": ok}
+        )
+    return rows
+
+
+def _table(hybrid_rows, rag_rows, ft_rows):
+    return {
+        name: {"combined": hybrid.combined_from_scores(rows), "ticket_scores": rows}
+        for name, rows in (
+            ("hybrid", hybrid_rows),
+            ("RAG only", rag_rows),
+            ("fine-tuned only", ft_rows),
+        )
+    }
+
+
+def test_versus_best_single_claims_a_direction_only_when_significant():
+    from labkit.hybrid.scores import versus_best_single
+
+    # the hybrid right on every ticket, fine-tuning (the better single) on a third: better
+    v = versus_best_single(_table(_scores(60, 1), _scores(60, 0), _scores(60, 3)))
+    assert (
+        v["best_single"] == "fine-tuned only" and v["verdict"] == "better" and v["p_value"] < 0.05
+    )
+    assert v["difference"] == pytest.approx(1 - 20 / 60) and "better" in v["sentence"]
+    # one ticket apart out of 60: no direction may be claimed
+    one_more = _scores(60, 0)
+    one_more[0] = _scores(1, 1)[0]
+    v = versus_best_single(_table(one_more, _scores(60, 0), _scores(60, 0)))
+    assert v["verdict"] == "not significant" and v["p_value"] >= 0.05
+    # the hybrid worse than RAG only, which is the better single here
+    v = versus_best_single(_table(_scores(60, 0), _scores(60, 1), _scores(60, 4)))
+    assert v["best_single"] == "RAG only" and v["verdict"] == "worse"

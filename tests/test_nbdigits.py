@@ -1,15 +1,17 @@
-"""The digits rule of tests/conftest.py: nbval compares a notebook's printed outputs strictly on
+"""The digits rule of labkit.nbdigits (a pytest plugin): nbval compares a notebook's printed outputs strictly on
 the CPU kind that printed them, and elsewhere reports differing cells instead of failing them,
 while errors fail everywhere."""
 
-from pathlib import Path
+import os
+import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
 
 from labkit.env import digits_fingerprint, kernel_kind
-
-CONFTEST = (Path(__file__).parent / "conftest.py").read_text()
+from labkit.nbdigits import digits_checked
 
 
 @pytest.mark.parametrize(
@@ -27,8 +29,6 @@ def test_kernel_kind_from_cpu_flags(flags, kind):
 
 
 def test_digits_checked_only_where_the_kinds_match():
-    from conftest import digits_checked
-
     here = "x86-avx512_bf16 torch-2.13.0"
     assert digits_checked(here, here, None)
     assert digits_checked(None, here, None)  # nothing recorded: strict
@@ -46,6 +46,30 @@ def _notebook(path, outputs_from, source, stored_text):
     nbformat.write(nb, path)
 
 
+def _run_nbval(folder, env):
+    """nbval over folder/nb.ipynb in a separate pytest process with the plugin; (passed, failed, out)."""
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "labkit.nbdigits",
+        ]
+        + ["nb.ipynb"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    counts = {w: int(n) for n, w in re.findall(r"(\d+) (passed|failed)", r.stdout.splitlines()[-1])}
+    return counts.get("passed", 0), counts.get("failed", 0), r.stdout
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "recorded, source, strict, passed",
@@ -58,17 +82,19 @@ def _notebook(path, outputs_from, source, stored_text):
     ],
 )
 def test_other_kind_reports_differences_errors_still_fail(
-    pytester, monkeypatch, recorded, source, strict, passed
+    tmp_path, recorded, source, strict, passed
 ):
     recorded = digits_fingerprint() if recorded == "HERE" else recorded
-    pytester.makeconftest(CONFTEST)
-    _notebook(pytester.path / "nb.ipynb", recorded, source, "1\n")
+    _notebook(tmp_path / "nb.ipynb", recorded, source, "1\n")
+    env = {k: v for k, v in os.environ.items() if k != "LABKIT_STRICT_DIGITS"}
     if strict:
-        monkeypatch.setenv("LABKIT_STRICT_DIGITS", strict)
-    else:
-        monkeypatch.delenv("LABKIT_STRICT_DIGITS", raising=False)
-    result = pytester.runpytest_subprocess("--nbval", "-p", "no:cacheprovider", "nb.ipynb")
-    outcomes = result.parseoutcomes()
-    assert outcomes.get("passed", 0) == int(passed) and outcomes.get("failed", 0) == int(not passed)
-    reported = "cells ran without error but printed other text" in result.stdout.str()
+        env["LABKIT_STRICT_DIGITS"] = strict
+    n_passed, n_failed, out = _run_nbval(tmp_path, env)
+    assert (n_passed, n_failed) == (int(passed), int(not passed)), out[-2000:]
+    reported = "ran without error but printed other text" in out
     assert reported == (passed and source == "print(2)")
+
+
+def test_the_plugin_is_loaded_for_every_run_here(pytestconfig):
+    # pyproject.toml's addopts: make test's nbval run over notebooks/ gets the rule too
+    assert pytestconfig.pluginmanager.has_plugin("labkit.nbdigits")

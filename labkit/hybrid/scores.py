@@ -21,6 +21,7 @@ __all__ = [
     "spread_sample",
     "ticket_scores",
     "combined_from_scores",
+    "versus_best_single",
     "gate_row",
     "COMBINED",
     "system_row",
@@ -173,6 +174,27 @@ def combined_from_scores(scores: Sequence[dict]) -> float:
         "tone_valid": _mean(r["tone_valid"] for r in scores),
     }
     return combined_score(parts)
+
+
+def versus_best_single(table: dict, seed: int = 0) -> dict:
+    """The hybrid's combined score against the better single approach of a four-way table whose
+    rows keep their ``ticket_scores``: a paired bootstrap over tickets
+    (:func:`labkit.stats.bootstrap_difference`), its ``verdict`` ("better" / "worse" only when
+    p < 0.05, else "not significant": the prose may then claim no direction) and a ``sentence``."""
+    from ..stats import bootstrap_difference
+
+    best = max(("RAG only", "fine-tuned only"), key=lambda name: table[name]["combined"])
+    hyb, single = table["hybrid"]["ticket_scores"], table[best]["ticket_scores"]
+    b = bootstrap_difference(combined_from_scores, hyb, single, seed=seed)
+    verdict = "not significant"
+    if b["p_value"] < 0.05:
+        verdict = "better" if b["difference"] > 0 else "worse"
+    sentence = (
+        f"hybrid {table['hybrid']['combined']:.3f} vs {best} {table[best]['combined']:.3f} on the "
+        f"combined score: {b['difference']:+.3f} [95% CI {b['ci_low']:+.3f}, {b['ci_high']:+.3f}], "
+        f"paired bootstrap over {b['n']} tickets p = {b['p_value']:.3f}: {verdict}"
+    )
+    return {**b, "best_single": best, "verdict": verdict, "sentence": sentence}
 
 
 def system_row(
