@@ -112,13 +112,22 @@ def default_threads() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+def cpu_info() -> str:
+    """/proc/cpuinfo's text ("" where there is none)."""
+    try:
+        return Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return ""
+
+
 def cpu_has_bf16() -> bool:
     """True when the CPU advertises native bf16 (AVX512_BF16 or AMX), per /proc/cpuinfo."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
+    return kernel_kind() in ("x86-amx", "x86-avx512_bf16")
+
+
+KERNEL_KINDS = {"amx_bf16": "x86-amx", "avx512_bf16": "x86-avx512_bf16", "avx512f": "x86-avx512"}
+KERNEL_KINDS["avx2"] = "x86-avx2"
+"""CPU flag -> kernel kind, the first flag present wins (in this order)."""
 
 
 def kernel_kind(flags: str | None = None) -> str:
@@ -127,20 +136,13 @@ def kernel_kind(flags: str | None = None) -> str:
     Greedy generation, training losses and scores depend on which matmul kernels oneDNN/MKL pick,
     and those follow the instruction set: ``amx`` (Xeon with AMX), ``avx512_bf16`` (Xeon without
     AMX, and AMD EPYC with AVX-512 bf16: the same digits, checked on both), ``avx512``, ``avx2``
-    (fp32 generator) or ``other``. ``flags`` is /proc/cpuinfo's text (read when omitted); a GPU is
-    :func:`digits_fingerprint`'s business. Notebooks record the kind their outputs came from (``make notebooks``),
-    and ``make test`` compares digits only where the kinds match (labkit/nbdigits.py).
+    (fp32 generator) or ``other``. ``flags`` is /proc/cpuinfo's text (read when omitted); a GPU
+    is :func:`digits_fingerprint`'s business. Notebooks record the kind their outputs came from
+    (``make notebooks``); ``make test`` compares digits only where the kinds match
+    (labkit/nbdigits.py).
     """
-    if flags is None:
-        try:
-            flags = Path("/proc/cpuinfo").read_text()
-        except OSError:
-            flags = ""
-    words = set(flags.split())
-    for kind in ("amx_bf16", "avx512_bf16", "avx512f", "avx2"):
-        if kind in words:
-            return "x86-" + kind.replace("amx_bf16", "amx").replace("avx512f", "avx512")
-    return "other"
+    words = set((cpu_info() if flags is None else flags).split())
+    return next((kind for flag, kind in KERNEL_KINDS.items() if flag in words), "other")
 
 
 def digits_fingerprint() -> str:

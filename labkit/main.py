@@ -112,6 +112,7 @@ def run(data_dir: str | Path | None = None, n_tickets: int = 96, out: str | Path
         },
         "training": {k: meta[k] for k in _TRAINING_KEYS},
         "four_way": four_way["table"],
+        "four_way_versus": four_way["versus"],
         "n_tickets": len(four_way["tickets"]),
         "gate": four_way["gate"],
         "update": upd,
@@ -267,9 +268,8 @@ def four_way_table(prof, index, embedder, dense, adapter_dir, meta, data_dir, n_
             outs = hybrid.answer_tickets(users, tok=tok, k=course.SOURCES_K, caller=customer, **s)
             una_outs = hybrid.answer_tickets(una, tok=tok, k=course.SOURCES_K, caller=customer, **s)
             scores = hybrid.ticket_scores(tickets, outs, facts)  # kept for the paired bootstrap
-            rows[name] = hybrid.system_row(tickets, outs, facts, una_outs) | {
-                "ticket_scores": scores
-            }
+            row = hybrid.system_row(tickets, outs, facts, una_outs)
+            rows[name] = row | {"ticket_scores": scores}
             if "retrieve_fn" in s:  # the gate, on answerable and unanswerable tickets alike
                 gate_row = hybrid.gate_row(scores, gated_ans, gated_una)
                 rows[name] |= {f"gate_{k}": v for k, v in gate_row.items()}
@@ -290,10 +290,12 @@ def four_way_table(prof, index, embedder, dense, adapter_dir, meta, data_dir, n_
         table,
         [*QUALITY, "combined", "prompt_tokens", "latency_s"],
     )
-    print(f"    {versus_best_single(table)['sentence']}")
+    versus = versus_best_single(table)
+    print(f"    {versus['sentence']}")
     _done(t)
     return {
         "table": table,
+        "versus": versus,
         "tickets": tickets,
         "base": base,
         "gate": gate,

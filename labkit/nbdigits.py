@@ -32,13 +32,10 @@ def _outputs_from(item) -> str | None:
 
 
 def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            return next(
-                (ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), "?"
-            )
-    except OSError:
-        return "?"
+    from labkit.env import cpu_info
+
+    lines = (ln for ln in cpu_info().splitlines() if ln.startswith("model name"))
+    return next((ln.split(":", 1)[1].strip() for ln in lines), "?")
 
 
 def pytest_report_header(config):
@@ -76,9 +73,10 @@ def pytest_terminal_summary(terminalreporter):
 
         tr = terminalreporter
         tr.section("notebook cells with other digits than the committed outputs")
+        n = len(OTHER_DIGITS)
         tr.line(
-            f"{len(OTHER_DIGITS)} cell{'s' if len(OTHER_DIGITS) != 1 else ''} ran without error but printed other text on this CPU "
-            f"({digits_fingerprint()}); their notebooks' outputs are another kind's digits, so nbval "
+            f"{n} cell{'s' if n != 1 else ''} ran without error but printed other text on this "
+            f"CPU ({digits_fingerprint()}); their notebooks' outputs are another kind's digits, so nbval "
             "compares them only there (README, Troubleshooting). LABKIT_STRICT_DIGITS=1 fails them."
         )
         for line in OTHER_DIGITS:

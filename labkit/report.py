@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 from .hybrid.assembly import COMBINED as QUALITY  # the five scores the combined score averages
-from .hybrid.scores import versus_best_single
 
 __all__ = ["print_table", "write_report"]
 
@@ -100,7 +99,7 @@ def write_report(out: Path, metrics: dict) -> Path:
     _plots(folder, metrics)
     tr, upd, table = metrics["training"], metrics["update"], metrics["four_way"]
     callers = metrics.get("callers", {"retrieval_dev": "agent", "four_way": "customer"})
-    versus = versus_best_single(table)
+    versus = metrics["four_way_versus"]  # labkit.hybrid.scores.versus_best_single
     retrieval_cols = list(next(iter(metrics["retrieval_dev"].values())))
     lines = [
         "# Course kit: main job report",
@@ -131,11 +130,9 @@ def write_report(out: Path, metrics: dict) -> Path:
         "",
         *_md_table(table, ["prompt_tokens", "latency_s"], ".2f"),
         "",
-        f"{versus['sentence'][0].upper()}{versus['sentence'][1:]}. "
+        f"{versus['sentence'][0].upper()}{versus['sentence'][1:]}"
         + (
-            f"The hybrid is **{versus['verdict']}** than the best single approach."
-            if versus["verdict"] != "not significant"
-            else "**Not significant** at this sample size: the run shows no direction."
+            "." if versus["verdict"] != "not significant" else " at this sample size: no direction."
         ),
         "",
         "![four-way](four_way.png)",

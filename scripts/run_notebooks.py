@@ -15,8 +15,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from labkit.env import digits_fingerprint  # noqa: E402
+from labkit.env import digits_fingerprint
 
 
 def run(path: Path) -> float:

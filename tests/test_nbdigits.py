@@ -1,5 +1,5 @@
-"""The digits rule of labkit.nbdigits (a pytest plugin): nbval compares a notebook's printed outputs strictly on
-the CPU kind that printed them, and elsewhere reports differing cells instead of failing them,
+"""The digits rule of labkit.nbdigits (a pytest plugin): nbval compares a notebook's printed
+outputs strictly on the CPU kind that printed them, and elsewhere reports differing cells instead of failing them,
 while errors fail everywhere."""
 
 import os
