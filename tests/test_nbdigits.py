@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from labkit.env import digits_fingerprint, kernel_kind
-from labkit.nbdigits import digits_checked
+from labkit.nbdigits import CLAIMS_TAG, digits_checked, failed_assert
 
 
 @pytest.mark.parametrize(
@@ -37,9 +37,23 @@ def test_digits_checked_only_where_the_kinds_match():
     assert digits_checked("x86-amx torch-2.13.0", here, "1")
 
 
-def _notebook(path, outputs_from, source, stored_text):
+def test_failed_assert_reads_the_exception_an_ipython_traceback_ends_in():
+    red = "\x1b[31mAssertionError\x1b[39m"
+    tb = f"\n\x1b[31m----\x1b[39m\nCell In[1], line 20\n---> 20 assert x == 36, 'msg'\n\n{red}: the prose says 36\n"
+    assert failed_assert(tb) == "the prose says 36"
+    assert failed_assert("Traceback\n  assert False\nAssertionError\n") == ""
+    assert failed_assert("...\nAssertionError: {'a': 1,\n 'b': 2}\n") == "{'a': 1, 'b': 2}"
+    assert failed_assert("...\nValueError: boom\n") is None
+    assert failed_assert("...\nKeyError: 'AssertionError'\n") is None
+    assert failed_assert("AssertionError: inner\n\nDuring handling...\nTypeError: outer\n") is None
+    assert failed_assert("") is None and failed_assert(None) is None
+
+
+def _notebook(path, outputs_from, source, stored_text, tags=()):
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell(source, execution_count=1)
+    if tags:
+        cell.metadata["tags"] = list(tags)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored_text)]
     nb.cells = [cell]
     nb.metadata["labkit"] = {"outputs_from": outputs_from}
@@ -93,6 +107,34 @@ def test_other_kind_reports_differences_errors_still_fail(
     assert (n_passed, n_failed) == (int(passed), int(not passed)), out[-2000:]
     reported = "ran without error but printed other text" in out
     assert reported == (passed and source == "print(2)")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "recorded, source, tags, strict, passed",
+    [
+        # a claims check that does not hold with another kind's digits: listed, not failed
+        ("x86-amx torch-0.0", "assert 35 == 36, 'stale on every fact'", [CLAIMS_TAG], None, True),
+        ("x86-amx torch-0.0", "assert 35 == 36, 'stale on every fact'", [CLAIMS_TAG], "1", False),
+        ("HERE", "assert 35 == 36, 'stale on every fact'", [CLAIMS_TAG], None, False),
+        # an untagged assert (an invariant, an exercise's check) fails on every kind
+        ("x86-amx torch-0.0", "assert 35 == 36, 'stale on every fact'", ["exercise"], None, False),
+        # a tagged cell that raises something else is broken code, not a claim: it fails
+        ("x86-amx torch-0.0", "raise ValueError('stale on every fact')", [CLAIMS_TAG], None, False),
+    ],
+)
+def test_other_kind_reports_claims_that_did_not_hold(
+    tmp_path, recorded, source, tags, strict, passed
+):
+    recorded = digits_fingerprint() if recorded == "HERE" else recorded
+    _notebook(tmp_path / "nb.ipynb", recorded, source, "", tags)
+    env = {k: v for k, v in os.environ.items() if k != "LABKIT_STRICT_DIGITS"}
+    if strict:
+        env["LABKIT_STRICT_DIGITS"] = strict
+    n_passed, n_failed, out = _run_nbval(tmp_path, env)
+    assert (n_passed, n_failed) == (int(passed), int(not passed)), out[-2000:]
+    listed = "nb.ipynb::Cell 0: stale on every fact (text written on x86-amx torch-0.0)" in out
+    assert listed == passed, out[-2000:]
 
 
 def test_the_plugin_is_loaded_for_every_run_here(pytestconfig):

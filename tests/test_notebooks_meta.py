@@ -61,3 +61,21 @@ def test_no_trailing_semicolon_to_hide_output(path):
     for c in _code_cells(path):
         lines = "".join(c["source"]).rstrip().splitlines()
         assert not (lines and lines[-1].rstrip().endswith(";")), lines[-1]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_claims_tag_marks_exactly_the_checks_of_the_prose(path):
+    # labkit/nbdigits.py lets a failed assert in a "labkit-claims" cell through on another CPU kind
+    # (listed at the end of the run): the tag must sit on cells that check what the text states,
+    # and on all of them, not on an invariant or an exercise's check.
+    from labkit.nbdigits import CLAIMS_TAG
+
+    for cell in _code_cells(path):
+        src = "".join(cell["source"])
+        tagged = CLAIMS_TAG in cell["metadata"].get("tags", [])
+        states_prose = "assert " in src and any(
+            w in src for w in ("the prose", "the text", "The claims the text")
+        )
+        assert tagged == states_prose, (path.name, src.splitlines()[0])
+        if tagged:
+            assert "exercise" not in cell["metadata"].get("tags", []), path.name
