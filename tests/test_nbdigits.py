@@ -84,6 +84,19 @@ def _run_nbval(folder, env):
     return counts.get("passed", 0), counts.get("failed", 0), r.stdout
 
 
+def _check_case(folder, recorded, source, stored_text, tags, strict, passed):
+    """One-cell notebook recorded on ``recorded`` ("HERE": this kind), nbval over it with
+    LABKIT_STRICT_DIGITS=``strict``; asserts it passed or failed as expected; pytest's output."""
+    recorded = digits_fingerprint() if recorded == "HERE" else recorded
+    _notebook(folder / "nb.ipynb", recorded, source, stored_text, tags)
+    env = {k: v for k, v in os.environ.items() if k != "LABKIT_STRICT_DIGITS"}
+    if strict:
+        env["LABKIT_STRICT_DIGITS"] = strict
+    n_passed, n_failed, out = _run_nbval(folder, env)
+    assert (n_passed, n_failed) == (int(passed), int(not passed)), out[-2000:]
+    return out
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "recorded, source, strict, passed",
@@ -98,13 +111,7 @@ def _run_nbval(folder, env):
 def test_other_kind_reports_differences_errors_still_fail(
     tmp_path, recorded, source, strict, passed
 ):
-    recorded = digits_fingerprint() if recorded == "HERE" else recorded
-    _notebook(tmp_path / "nb.ipynb", recorded, source, "1\n")
-    env = {k: v for k, v in os.environ.items() if k != "LABKIT_STRICT_DIGITS"}
-    if strict:
-        env["LABKIT_STRICT_DIGITS"] = strict
-    n_passed, n_failed, out = _run_nbval(tmp_path, env)
-    assert (n_passed, n_failed) == (int(passed), int(not passed)), out[-2000:]
+    out = _check_case(tmp_path, recorded, source, "1\n", (), strict, passed)
     reported = "ran without error but printed other text" in out
     assert reported == (passed and source == "print(2)")
 
@@ -126,13 +133,7 @@ def test_other_kind_reports_differences_errors_still_fail(
 def test_other_kind_reports_claims_that_did_not_hold(
     tmp_path, recorded, source, tags, strict, passed
 ):
-    recorded = digits_fingerprint() if recorded == "HERE" else recorded
-    _notebook(tmp_path / "nb.ipynb", recorded, source, "", tags)
-    env = {k: v for k, v in os.environ.items() if k != "LABKIT_STRICT_DIGITS"}
-    if strict:
-        env["LABKIT_STRICT_DIGITS"] = strict
-    n_passed, n_failed, out = _run_nbval(tmp_path, env)
-    assert (n_passed, n_failed) == (int(passed), int(not passed)), out[-2000:]
+    out = _check_case(tmp_path, recorded, source, "", tags, strict, passed)
     listed = "nb.ipynb::Cell 0: stale on every fact (text written on x86-amx torch-0.0)" in out
     assert listed == passed, out[-2000:]
 
