@@ -98,6 +98,8 @@ def pytest_runtest_call(item):
 
 
 def pytest_terminal_summary(terminalreporter):
+    if not (OTHER_DIGITS or OTHER_CLAIMS):
+        return
     from labkit.env import digits_fingerprint
 
     tr = terminalreporter
