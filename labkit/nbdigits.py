@@ -97,29 +97,34 @@ def pytest_runtest_call(item):
         return None
 
 
+def _section(tr, title: str, intro: str, rows: list[str]) -> None:
+    if rows:
+        tr.section(title)
+        tr.line(intro)
+        for row in rows:
+            tr.line("  " + row)
+
+
 def pytest_terminal_summary(terminalreporter):
     if not (OTHER_DIGITS or OTHER_CLAIMS):
         return
     from labkit.env import digits_fingerprint
 
-    tr = terminalreporter
-    if OTHER_DIGITS:
-        tr.section("notebook cells with other digits than the committed outputs")
-        n = len(OTHER_DIGITS)
-        tr.line(
-            f"{n} cell{'s' if n != 1 else ''} ran without error but printed other text on this "
-            f"CPU ({digits_fingerprint()}); their notebooks' outputs are another kind's digits, so nbval "
-            "compares them only there (README, Troubleshooting). LABKIT_STRICT_DIGITS=1 fails them."
-        )
-        for line in OTHER_DIGITS:
-            tr.line("  " + line)
-    if OTHER_CLAIMS:
-        tr.section("claims of the text that did not hold with this CPU's digits")
-        tr.line(
-            f"{len(OTHER_CLAIMS)} claims check(s) failed on this CPU ({digits_fingerprint()}): the text "
-            "states the committed run's verdicts, and this run, with other kernels, came out otherwise "
-            "(README, Troubleshooting). They fail on the kind the text was written on, and with "
-            "LABKIT_STRICT_DIGITS=1."
-        )
-        for line in OTHER_CLAIMS:
-            tr.line("  " + line)
+    here, n = digits_fingerprint(), len(OTHER_DIGITS)
+    _section(
+        terminalreporter,
+        "notebook cells with other digits than the committed outputs",
+        f"{n} cell{'s' if n != 1 else ''} ran without error but printed other text on this "
+        f"CPU ({here}); their notebooks' outputs are another kind's digits, so nbval "
+        "compares them only there (README, Troubleshooting). LABKIT_STRICT_DIGITS=1 fails them.",
+        OTHER_DIGITS,
+    )
+    _section(
+        terminalreporter,
+        "claims of the text that did not hold with this CPU's digits",
+        f"{len(OTHER_CLAIMS)} claims check(s) failed on this CPU ({here}): the text "
+        "states the committed run's verdicts, and this run, with other kernels, came out otherwise "
+        "(README, Troubleshooting). They fail on the kind the text was written on, and with "
+        "LABKIT_STRICT_DIGITS=1.",
+        OTHER_CLAIMS,
+    )
